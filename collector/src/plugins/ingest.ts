@@ -1,0 +1,34 @@
+/**
+ * The ingest path behind `POST /v1/traces`: a write-ahead log that acknowledges durably, drained by
+ * one serial worker into the correlator, which stores spans and derives events, deliveries and
+ * causal edges. Serial on purpose: the correlator re-derives records from what is stored.
+ */
+import { join } from 'node:path';
+import fp from 'fastify-plugin';
+import { Correlator } from '../correlation/index.js';
+import { IngestPipeline } from '../ingest/pipeline.js';
+import type { CollectorConfig } from '../config.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pipeline: IngestPipeline;
+  }
+}
+
+export default fp(
+  async (app, opts: { config: CollectorConfig }) => {
+    const correlator = new Correlator(app.store);
+    const pipeline = new IngestPipeline({
+      walDir: join(opts.config.dataDir, 'wal'),
+      process: (spans) => correlator.ingest(spans),
+      log: app.log,
+    });
+    await pipeline.start();
+    app.decorate('pipeline', pipeline);
+    // Registered after the store plugin, so Fastify closes the pipeline (draining it) before the store.
+    app.addHook('onClose', async () => {
+      await pipeline.close();
+    });
+  },
+  { name: 'causeway-ingest', dependencies: ['causeway-store'] },
+);

@@ -1,0 +1,29 @@
+/**
+ * Store factory: picks the implementation from the store URL.
+ */
+import type { StoreConfig } from './config.js';
+import { ElasticsearchStore } from './elasticsearch/elasticsearch-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+import type { Store } from './store.js';
+
+export type { StoreConfig, ElasticsearchStoreConfig } from './config.js';
+export type * from './store.js';
+export { SqliteStore } from './sqlite/sqlite-store.js';
+export { ElasticsearchStore, type ElasticsearchStoreOptions } from './elasticsearch/elasticsearch-store.js';
+export { BulkWriteError, type BulkItemFailure } from './elasticsearch/bulk.js';
+export { MAX_SEARCH_LIMIT } from './limits.js';
+
+/**
+ * `sqlite:<path>` (directory created on init), `sqlite::memory:`, or an `http(s)://` Elasticsearch
+ * URL (optionally with `user:password@`). The store is not opened until `init()`.
+ */
+export function createStore(config: StoreConfig): Store {
+  const { url } = config;
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (path === '') throw new Error('store URL "sqlite:" needs a path, e.g. sqlite:./data/causeway.db or sqlite::memory:');
+    return new SqliteStore(path);
+  }
+  if (/^https?:\/\//i.test(url)) return new ElasticsearchStore(url, config.elasticsearch ?? {});
+  throw new Error(`unsupported store URL "${url}": use sqlite:<path>, sqlite::memory: or an http(s):// Elasticsearch URL`);
+}

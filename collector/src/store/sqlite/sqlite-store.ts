@@ -1,0 +1,266 @@
+/**
+ * The embedded default store: one SQLite file via better-sqlite3.
+ *
+ * Durability: WAL journal with `synchronous=FULL`, so every committed write transaction is fsynced
+ * before the call returns. The ingest pipeline drops spans from its own write-ahead log once the
+ * store has them; with `synchronous=NORMAL` a power loss could undo the last commits after that,
+ * losing acknowledged data. Each `put*` call is one transaction (one fsync), so the cost is per
+ * batch, not per record.
+ *
+ * Lists of ids reach SQL as one JSON parameter expanded by `json_each`, so every look-up is one
+ * prepared statement whatever the number of ids (no bound-parameter limit, no chunking).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { SpanRecord } from '../../model/span.js';
+import { clampSearchLimit } from '../limits.js';
+import type {
+  CausalEdgeRecord,
+  ConsumerEdgeRow,
+  DeliveryRecord,
+  EventRecord,
+  EventSearch,
+  ProducerEdgeRow,
+  Store,
+} from '../store.js';
+import {
+  deliveryToRow,
+  edgeToRow,
+  eventToRow,
+  rowToDelivery,
+  rowToEdge,
+  rowToEvent,
+  rowToSpan,
+  spanToRow,
+  type DeliveryRow,
+  type EdgeRow,
+  type EventRow,
+  type SpanRow,
+} from './rows.js';
+import { READS, SEARCH_FILTERS, searchSql, type SearchFilter } from './queries.js';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { SqliteTopology, TOPOLOGY_READS } from './topology.js';
+
+/** In-memory database path, as better-sqlite3 spells it. */
+export const SQLITE_MEMORY = ':memory:';
+
+/** Everything prepared once the database is open. */
+class Statements {
+  readonly upsertSpan;
+  readonly deleteSpanLinks;
+  readonly insertSpanLink;
+  readonly upsertEvent;
+  readonly upsertDelivery;
+  readonly upsertEdge;
+  readonly traceSpans;
+  readonly spansByKey;
+  readonly relatedSpans;
+  readonly eventsById;
+  readonly deliveriesByEvent;
+  readonly edgesTo;
+  readonly edgesFrom;
+
+  constructor(db: Database.Database) {
+    this.upsertSpan = db.prepare<SpanRow>(`INSERT OR REPLACE INTO spans VALUES (
+      @trace_id, @span_id, @parent_span_id, @name, @kind, @start_time, @end_time, @start_time_unix_nano,
+      @duration_ms, @status_code, @status_message, @service, @message_id, @resource, @scope, @attributes,
+      @links, @events)`);
+    this.deleteSpanLinks = db.prepare<[string, string]>('DELETE FROM span_links WHERE trace_id = ? AND span_id = ?');
+    this.insertSpanLink = db.prepare<[string, string, string]>(
+      'INSERT OR IGNORE INTO span_links (target_span_id, trace_id, span_id) VALUES (?, ?, ?)',
+    );
+    this.upsertEvent = db.prepare<EventRow>(`INSERT OR REPLACE INTO events VALUES (
+      @id, @type, @system, @destination, @producer_service, @trace_id, @span_id, @published_at,
+      @send_duration_ms, @send_error, @attributes)`);
+    this.upsertDelivery = db.prepare<DeliveryRow>(`INSERT OR REPLACE INTO deliveries VALUES (
+      @id, @event_id, @service, @consumer_group, @system, @destination, @outcome, @received_at,
+      @processed_at, @duration_ms, @queue_ms, @latency_ms, @trace_id, @span_id, @attributes)`);
+    this.upsertEdge = db.prepare<EdgeRow>('INSERT OR REPLACE INTO edges VALUES (@id, @from_id, @to_id, @at, @via)');
+
+    this.traceSpans = db.prepare<[string], SpanRow>(READS.traceSpans);
+    this.spansByKey = db.prepare<[string], SpanRow>(READS.spansByKey);
+    this.relatedSpans = db.prepare<[string, string], SpanRow>(READS.relatedSpans);
+    this.eventsById = db.prepare<[string], EventRow>(READS.eventsById);
+    this.deliveriesByEvent = db.prepare<[string], DeliveryRow>(READS.deliveriesByEvent);
+    this.edgesTo = db.prepare<[string], EdgeRow>(READS.edgesTo);
+    this.edgesFrom = db.prepare<[string], EdgeRow>(READS.edgesFrom);
+  }
+}
+
+interface Open {
+  db: Database.Database;
+  statements: Statements;
+  topology: SqliteTopology;
+  searches: Map<string, Database.Statement<Record<string, unknown>, EventRow>>;
+  putSpans: (spans: SpanRecord[]) => void;
+  putEvents: (events: EventRecord[]) => void;
+  putDeliveries: (deliveries: DeliveryRecord[]) => void;
+  putEdges: (edges: CausalEdgeRecord[]) => void;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private open: Open | undefined;
+
+  /** @param path database file (its directory is created), or `:memory:`. */
+  constructor(readonly path: string) {}
+
+  async init(): Promise<void> {
+    if (this.open) return;
+    if (this.path !== SQLITE_MEMORY) mkdirSync(dirname(this.path), { recursive: true });
+    const db = new Database(this.path);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      // Another process (a second collector, a backup) may hold the write lock briefly.
+      db.pragma('busy_timeout = 5000');
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (version > SCHEMA_VERSION) {
+        throw new Error(
+          `SQLite store ${this.path} has schema version ${version}; this collector understands up to ${SCHEMA_VERSION}`,
+        );
+      }
+      db.exec(SCHEMA_SQL);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      this.open = prepare(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    const open = this.open;
+    this.open = undefined;
+    open?.db.close();
+  }
+
+  async putSpans(spans: SpanRecord[]): Promise<void> {
+    if (spans.length > 0) this.db().putSpans(spans);
+  }
+
+  async getTraceSpans(traceIds: string[]): Promise<SpanRecord[]> {
+    if (traceIds.length === 0) return [];
+    return this.db().statements.traceSpans.all(JSON.stringify(traceIds)).map(rowToSpan);
+  }
+
+  async getSpans(keys: Array<{ traceId: string; spanId: string }>): Promise<SpanRecord[]> {
+    if (keys.length === 0) return [];
+    const pairs = JSON.stringify(keys.map((key) => [key.traceId, key.spanId]));
+    return this.db().statements.spansByKey.all(pairs).map(rowToSpan);
+  }
+
+  async findRelatedSpans(query: { linkedSpanIds: string[]; messageIds: string[] }): Promise<SpanRecord[]> {
+    if (query.linkedSpanIds.length === 0 && query.messageIds.length === 0) return [];
+    const rows = this.db().statements.relatedSpans.all(JSON.stringify(query.linkedSpanIds), JSON.stringify(query.messageIds));
+    return rows.map(rowToSpan);
+  }
+
+  async putEvents(events: EventRecord[]): Promise<void> {
+    if (events.length > 0) this.db().putEvents(events);
+  }
+
+  async putDeliveries(deliveries: DeliveryRecord[]): Promise<void> {
+    if (deliveries.length > 0) this.db().putDeliveries(deliveries);
+  }
+
+  async putEdges(edges: CausalEdgeRecord[]): Promise<void> {
+    if (edges.length > 0) this.db().putEdges(edges);
+  }
+
+  async getEvents(ids: string[]): Promise<EventRecord[]> {
+    if (ids.length === 0) return [];
+    return this.db().statements.eventsById.all(JSON.stringify(ids)).map(rowToEvent);
+  }
+
+  async getDeliveries(eventIds: string[]): Promise<DeliveryRecord[]> {
+    if (eventIds.length === 0) return [];
+    return this.db().statements.deliveriesByEvent.all(JSON.stringify(eventIds)).map(rowToDelivery);
+  }
+
+  async getEdges(eventIds: string[], direction: 'up' | 'down'): Promise<CausalEdgeRecord[]> {
+    if (eventIds.length === 0) return [];
+    const { edgesTo, edgesFrom } = this.db().statements;
+    return (direction === 'up' ? edgesTo : edgesFrom).all(JSON.stringify(eventIds)).map(rowToEdge);
+  }
+
+  async searchEvents(query: EventSearch): Promise<EventRecord[]> {
+    const limit = clampSearchLimit(query.limit);
+    if (limit === 0) return [];
+    const open = this.db();
+    const used: SearchFilter[] = SEARCH_FILTERS.map(([name]) => name).filter((name) => query[name] !== undefined);
+    // One prepared statement per combination of filters (at most 32), built on first use.
+    const cacheKey = used.join(',');
+    let statement = open.searches.get(cacheKey);
+    if (!statement) {
+      statement = open.db.prepare<Record<string, unknown>, EventRow>(searchSql(used));
+      open.searches.set(cacheKey, statement);
+    }
+    const params: Record<string, unknown> = { limit };
+    for (const name of used) params[name] = query[name];
+    return statement.all(params).map(rowToEvent);
+  }
+
+  async topology(range: { from: number; to: number }): Promise<{ producers: ProducerEdgeRow[]; consumers: ConsumerEdgeRow[] }> {
+    return this.db().topology.query(range);
+  }
+
+  /** A pragma's value on the store's own connection (e.g. `synchronous`, which is per connection). */
+  readPragma(name: string): unknown {
+    return this.db().db.pragma(name, { simple: true });
+  }
+
+  /** `EXPLAIN QUERY PLAN` of every read the store runs, by name: for diagnosis and the index tests. */
+  queryPlans(): Record<string, string> {
+    const { db } = this.db();
+    const explain = (sql: string, params: unknown[] | Record<string, unknown>): string =>
+      db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all(params as never)
+        .map((row) => (row as { detail: string }).detail)
+        .join('\n');
+    const plans: Record<string, string> = {};
+    for (const [name, sql] of Object.entries(READS)) plans[name] = explain(sql, name === 'relatedSpans' ? ['[]', '[]'] : ['[]']);
+    for (const [name, sql] of Object.entries(TOPOLOGY_READS)) plans[name] = explain(sql, { from: 0, to: 1 });
+    const searches: SearchFilter[][] = [[], ['type'], ['service', 'from'], ['destination', 'to'], ['from', 'to'], ['type', 'service', 'destination', 'from', 'to']];
+    for (const filters of searches) {
+      const params: Record<string, unknown> = { limit: 1 };
+      for (const name of filters) params[name] = name === 'from' || name === 'to' ? 0 : 'x';
+      plans[`searchEvents(${filters.join(',')})`] = explain(searchSql(filters), params);
+    }
+    return plans;
+  }
+
+  private db(): Open {
+    if (!this.open) throw new Error('SqliteStore is not open: call init() first');
+    return this.open;
+  }
+}
+
+function prepare(db: Database.Database): Open {
+  const statements = new Statements(db);
+  return {
+    db,
+    statements,
+    topology: new SqliteTopology(db),
+    searches: new Map(),
+    // Each batch is one transaction: all of it or none of it, and one fsync.
+    putSpans: db.transaction((spans: SpanRecord[]) => {
+      for (const span of spans) {
+        statements.upsertSpan.run(spanToRow(span));
+        statements.deleteSpanLinks.run(span.traceId, span.spanId);
+        for (const link of span.links) statements.insertSpanLink.run(link.spanId, span.traceId, span.spanId);
+      }
+    }),
+    putEvents: db.transaction((events: EventRecord[]) => {
+      for (const event of events) statements.upsertEvent.run(eventToRow(event));
+    }),
+    putDeliveries: db.transaction((deliveries: DeliveryRecord[]) => {
+      for (const delivery of deliveries) statements.upsertDelivery.run(deliveryToRow(delivery));
+    }),
+    putEdges: db.transaction((edges: CausalEdgeRecord[]) => {
+      for (const edge of edges) statements.upsertEdge.run(edgeToRow(edge));
+    }),
+  };
+}

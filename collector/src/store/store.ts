@@ -1,0 +1,129 @@
+/**
+ * The storage contract. Two implementations: SQLite (embedded default) and Elasticsearch. Both run
+ * the same contract test suite (`store-contract.ts`).
+ *
+ * Every record has a deterministic id and every write is a full overwrite, so writing the same
+ * thing twice changes nothing: re-sent OTLP batches never double-count.
+ */
+import type { SpanRecord } from '../model/span.js';
+
+export type DeliveryOutcome = 'ok' | 'error' | 'retried' | 'dead-lettered' | 'pending';
+
+/** One published message, derived from its producer span alone. */
+export interface EventRecord {
+  /** `messaging.message.id` when the producer recorded one, else `<traceId>-<spanId>` of the producer span. */
+  id: string;
+  type?: string;
+  system?: string;
+  destination?: string;
+  producerService: string;
+  traceId: string;
+  spanId: string;
+  /** Epoch ms of the send. */
+  publishedAt: number;
+  /** Duration of the send span in ms. */
+  sendDurationMs: number;
+  /** The send itself failed (producer span status error). */
+  sendError: boolean;
+  attributes: Record<string, unknown>;
+}
+
+/** One consumer's handling of one event, derived from a process/receive span (plus its settle span). */
+export interface DeliveryRecord {
+  /** `<eventId>|<traceId>-<spanId>` of the consumer span. */
+  id: string;
+  eventId: string;
+  service: string;
+  group?: string;
+  system?: string;
+  destination?: string;
+  outcome: DeliveryOutcome;
+  /** Epoch ms when processing started and ended. */
+  receivedAt: number;
+  processedAt: number;
+  /** Processing time in ms. */
+  durationMs: number;
+  /** Time between publish and start of processing, when known. */
+  queueMs?: number;
+  traceId: string;
+  spanId: string;
+  attributes: Record<string, unknown>;
+}
+
+/** Event `from` was being processed when event `to` was published. */
+export interface CausalEdgeRecord {
+  /** `<from>><to>` */
+  id: string;
+  from: string;
+  to: string;
+  /** Publish time of `to` (epoch ms). */
+  at: number;
+  /** How the edge was found. */
+  via: 'attribute' | 'span-tree' | 'link';
+}
+
+/** Filters match whole values exactly; `from`/`to` bound `publishedAt` inclusively. */
+export interface EventSearch {
+  type?: string;
+  service?: string;
+  destination?: string;
+  from?: number;
+  to?: number;
+  /** At most MAX_SEARCH_LIMIT (10,000, see `limits.ts`) events are returned, whatever the limit. */
+  limit: number;
+}
+
+/** Aggregated topology rows for a time range; the API turns them into nodes and edges. */
+export interface ProducerEdgeRow {
+  service: string;
+  /** '' for events without a destination. */
+  destination: string;
+  count: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+export interface ConsumerEdgeRow {
+  /** '' for deliveries without a destination. */
+  destination: string;
+  service: string;
+  group?: string;
+  count: number;
+  errors: number;
+  /** Latency percentiles of publish → end of processing (falls back to processing time). */
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'elasticsearch';
+  /** Create tables / index templates. Idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Spans written are visible to every read as soon as this resolves (the correlator reads them back at once). */
+  putSpans(spans: SpanRecord[]): Promise<void>;
+  /** All spans of these traces, ordered by start time (then trace id, span id). */
+  getTraceSpans(traceIds: string[]): Promise<SpanRecord[]>;
+  /** Spans by (traceId, spanId). */
+  getSpans(keys: Array<{ traceId: string; spanId: string }>): Promise<SpanRecord[]>;
+  /** Spans that link to any of these span ids, or carry any of these `messaging.message.id`s. */
+  findRelatedSpans(query: { linkedSpanIds: string[]; messageIds: string[] }): Promise<SpanRecord[]>;
+
+  /**
+   * Events, deliveries and edges are durable when these resolve but may become visible to reads
+   * a moment later (Elasticsearch is near-real-time).
+   */
+  putEvents(events: EventRecord[]): Promise<void>;
+  putDeliveries(deliveries: DeliveryRecord[]): Promise<void>;
+  putEdges(edges: CausalEdgeRecord[]): Promise<void>;
+
+  getEvents(ids: string[]): Promise<EventRecord[]>;
+  getDeliveries(eventIds: string[]): Promise<DeliveryRecord[]>;
+  /** Edges whose `to` (direction 'up') or `from` (direction 'down') is one of `eventIds`. */
+  getEdges(eventIds: string[], direction: 'up' | 'down'): Promise<CausalEdgeRecord[]>;
+  /** Newest first. */
+  searchEvents(query: EventSearch): Promise<EventRecord[]>;
+  /** Events published, and deliveries received, within `from ≤ t ≤ to`. */
+  topology(range: { from: number; to: number }): Promise<{ producers: ProducerEdgeRow[]; consumers: ConsumerEdgeRow[] }>;
+}

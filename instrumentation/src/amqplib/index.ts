@@ -1,0 +1,3 @@
+/** RabbitMQ (amqplib) adapter: zero-code instrumentation and explicit wrappers. */
+export { CausewayAmqplibInstrumentation } from './instrumentation.js';
+export { instrumentAmqplib, instrumentAmqpChannel } from './explicit.js';

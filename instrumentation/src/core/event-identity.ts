@@ -1,0 +1,80 @@
+/**
+ * Event identity and causality.
+ *
+ * Every published message carries an event id: the broker's message id when the user set one,
+ * otherwise one the SDK generates and writes to the `causeway-event-id` header. While a consumer
+ * processes a message, that message's event id sits in the active OpenTelemetry context, so any
+ * message published from the handler records it as `causeway.event.parent_id`.
+ */
+import { randomUUID } from 'node:crypto';
+import { context, createContextKey, type Context } from '@opentelemetry/api';
+import { headerText, findHeader, headersAsText, type HeaderBag } from './headers.js';
+import { HEADER_EVENT_ID, HEADER_EVENT_TYPE } from '../semconv.js';
+import type { EventTypeOptions, MessageInfo } from '../types.js';
+
+const CURRENT_EVENT_KEY = createContextKey('causeway.current_event_id');
+
+export function newEventId(): string {
+  return randomUUID();
+}
+
+/** The event id of the message being processed in `ctx` (default: the active context). */
+export function currentEventId(ctx: Context = context.active()): string | undefined {
+  const value = ctx.getValue(CURRENT_EVENT_KEY);
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function withEventId(ctx: Context, eventId: string | undefined): Context {
+  return eventId ? ctx.setValue(CURRENT_EVENT_KEY, eventId) : ctx;
+}
+
+/** Event id found on a consumed message: the causeway header, else the broker's message id. */
+export function eventIdFromHeaders(headers: HeaderBag | undefined | null, nativeId?: unknown, maxBytes?: number): string | undefined {
+  const fromHeader = headerText(findHeader(headers, HEADER_EVENT_ID), maxBytes);
+  if (fromHeader.ok && fromHeader.value.length > 0 && fromHeader.value.length <= 256) return fromHeader.value;
+  if (typeof nativeId === 'string' && nativeId.length > 0) return nativeId;
+  return undefined;
+}
+
+/** The event type: hook first, then the configured JSON field, then the header. Never throws. */
+export function resolveEventType(options: EventTypeOptions | undefined, message: Omit<MessageInfo, 'headers'> & { headers: HeaderBag | undefined | null; nativeType?: unknown }, maxBytes?: number): string | undefined {
+  const headers = headersAsText(message.headers, maxBytes);
+  if (options?.resolve) {
+    try {
+      const resolved = options.resolve({ system: message.system, destination: message.destination, headers, body: message.body });
+      if (typeof resolved === 'string' && resolved.length > 0) return resolved;
+    } catch {
+      // A faulty user hook must not break publishing or consuming.
+    }
+  }
+  if (options?.field) {
+    const fromBody = fieldFromJsonBody(message.body, options.field);
+    if (fromBody) return fromBody;
+  }
+  const fromHeader = headers[options?.header ?? HEADER_EVENT_TYPE];
+  if (fromHeader) return fromHeader;
+  if (typeof message.nativeType === 'string' && message.nativeType.length > 0) return message.nativeType;
+  return undefined;
+}
+
+const MAX_BODY_PARSE_BYTES = 64 * 1024;
+
+function fieldFromJsonBody(body: unknown, field: string): string | undefined {
+  try {
+    let parsed: unknown = body;
+    if (Buffer.isBuffer(body)) {
+      if (body.length > MAX_BODY_PARSE_BYTES) return undefined;
+      parsed = JSON.parse(body.toString('utf8'));
+    } else if (typeof body === 'string') {
+      if (body.length > MAX_BODY_PARSE_BYTES) return undefined;
+      parsed = JSON.parse(body);
+    }
+    if (parsed && typeof parsed === 'object') {
+      const value = (parsed as Record<string, unknown>)[field];
+      if (typeof value === 'string' && value.length > 0) return value;
+    }
+  } catch {
+    // Not JSON: no type from the body.
+  }
+  return undefined;
+}

@@ -1,0 +1,11 @@
+/**
+ * @causeway/instrumentation — trace context and causal event ids through Kafka (kafkajs) and
+ * RabbitMQ (amqplib) messages, exported to a Causeway collector over OTLP/HTTP.
+ */
+export { startCauseway } from './sdk/start.js';
+export { instrumentKafkaJs, CausewayKafkaJsInstrumentation, type KafkaJsInstrumentationConfig, type KafkaClientLike } from './kafkajs/index.js';
+export { CausewayAmqplibInstrumentation, instrumentAmqplib, instrumentAmqpChannel } from './amqplib/index.js';
+export { runWithMessageContext } from './core/message-context.js';
+export { currentEventId } from './core/event-identity.js';
+export type { CausewayHandle, CausewayOptions, EventTypeOptions, MessageInfo, MessagingInstrumentationOptions } from './types.js';
+export * as semconv from './semconv.js';

@@ -1,0 +1,3 @@
+export { startCauseway } from './start.js';
+export { flushOnExit } from './exit-flush.js';
+export { serviceNameFromEnvironment } from './service-name.js';

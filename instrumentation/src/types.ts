@@ -1,0 +1,56 @@
+/** Public types of the Causeway SDK. Internal shapes live next to the code that uses them. */
+import type { TracerProvider } from '@opentelemetry/api';
+
+/** What the SDK knows about one message when it asks the user for its event type. */
+export interface MessageInfo {
+  system: 'kafka' | 'rabbitmq';
+  destination: string;
+  /** Header values as strings (first value for repeated keys). */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The message body, as the client library gives it (Buffer, string or null). */
+  body: unknown;
+}
+
+export interface EventTypeOptions {
+  /** Header holding the event type. Default `causeway-event-type`. */
+  header?: string;
+  /** Top-level field of a JSON body holding the event type, e.g. `type`. Read only when set. */
+  field?: string;
+  /** Last word: return the event type for a message, or undefined. Errors it throws are ignored. */
+  resolve?: (message: MessageInfo) => string | undefined;
+}
+
+/** Options shared by the explicit wrappers and the zero-code instrumentations. */
+export interface MessagingInstrumentationOptions {
+  /** Tracer provider to use instead of the global one (several services in one process, tests). */
+  tracerProvider?: TracerProvider;
+  /** How the event type of a published or consumed message is found. */
+  eventType?: EventTypeOptions;
+  /** Header values longer than this many bytes are ignored as context. Default 8192. */
+  maxHeaderBytes?: number;
+}
+
+export interface CausewayOptions extends MessagingInstrumentationOptions {
+  /** `service.name` of this process. */
+  serviceName: string;
+  /** `service.version`, recorded on every span when set. */
+  serviceVersion?: string;
+  /** Collector base URL. Default `OTEL_EXPORTER_OTLP_ENDPOINT` or http://localhost:4318. */
+  endpoint?: string;
+  /** Most spans held in memory while the collector is unreachable; beyond it spans are dropped and counted. Default 2048. */
+  maxQueueSize?: number;
+  /** Instrument these libraries by patching them when they are loaded. Default both. */
+  instrument?: { kafkajs?: boolean; amqplib?: boolean };
+}
+
+/** Returned by `startCauseway`. */
+export interface CausewayHandle {
+  /** True when Causeway started its own OpenTelemetry SDK; false when it joined one already running. */
+  readonly ownsSdk: boolean;
+  /** Spans dropped because the export queue was full or the collector refused them. */
+  droppedSpans(): number;
+  /** Export what is buffered now. */
+  flush(): Promise<void>;
+  /** Flush, then stop what `startCauseway` started. */
+  shutdown(): Promise<void>;
+}
