@@ -64,12 +64,14 @@ async function main() {
   const started = Date.now();
   // The build (tsc, CPU) and the services (mostly waiting for JVMs) overlap to save time; the
   // tests only start once both are done.
-  log('building (npm run build) and preparing the services');
-  const [build, services] = await Promise.allSettled([runChild('npm', ['run', 'build']), harness.ensure()]);
+  log('building and type-checking (npm run build, npm run typecheck) and preparing the services');
+  // The type check covers tests and fixtures too, which the package builds leave out.
+  const buildAndTypecheck = runChild('npm', ['run', 'build']).then((code) => (code === 0 ? runChild('npm', ['run', 'typecheck']) : code));
+  const [build, services] = await Promise.allSettled([buildAndTypecheck, harness.ensure()]);
   if (interrupted) return new Promise(() => {}); // onSignal stops the services and exits
   let failed = false;
   if (build.status === 'fulfilled' && build.value !== 0) {
-    log(`the build failed (exit ${build.value})`);
+    log(`the build or type check failed (exit ${build.value})`);
     failed = true;
   }
   if (services.status === 'rejected') {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, parseConfig } from '@causeway/collector';
+import { deleteIndexPrefix } from './elasticsearch.js';
 import { services, uniqueName } from './services.js';
 
 export type StoreKind = 'sqlite' | 'elasticsearch';
@@ -40,15 +41,11 @@ export async function startCollector(store: StoreKind): Promise<RunningCollector
     async close() {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
-      if (store === 'elasticsearch') await deleteIndices(indexPrefix);
+      if (store === 'elasticsearch') await deleteIndexPrefix(indexPrefix);
     },
   };
 }
 
-async function deleteIndices(prefix: string): Promise<void> {
-  await fetch(`${services.elasticsearchUrl}/${prefix}-*?expand_wildcards=all`, { method: 'DELETE' });
-  await fetch(`${services.elasticsearchUrl}/_index_template/${prefix}-*`, { method: 'DELETE' });
-}
 
 /** Poll `check` until it returns a value (not undefined) or the time runs out. */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {

@@ -4,6 +4,7 @@
  * test services; without it this test fails (it never skips).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteIndexPrefix } from '../../../test/support/elasticsearch.js';
 import { services, uniqueName } from '../../../test/support/services.js';
 import { ElasticsearchStore } from '../store/elasticsearch/elasticsearch-store.js';
 import { createStore } from '../store/index.js';
@@ -21,11 +22,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!elasticsearch) return;
-  const client = elasticsearch.client;
-  const indices = Object.keys(await client.indices.get({ index: `${prefix}-*`, allow_no_indices: true }));
-  if (indices.length > 0) await client.indices.delete({ index: indices });
-  const templates = await client.indices.getIndexTemplate({ name: `${prefix}*` }).catch(() => ({ index_templates: [] }));
-  for (const { name } of templates.index_templates) await client.indices.deleteIndexTemplate({ name });
+  await deleteIndexPrefix(prefix);
   await elasticsearch.close();
 });
 

@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from './store.js';
-import { span } from './testing/records.js';
+import { span } from './contract/records.js';
 import { describeDerivedRecordContract } from './contract/derived-records.js';
 import { describeSearchContract } from './contract/search.js';
 import { describeSpanContract } from './contract/spans.js';

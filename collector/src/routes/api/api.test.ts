@@ -9,6 +9,7 @@ import { Correlator } from '../../correlation/correlator.js';
 import { batchChain, linkedChain, makeSpan, plainChain, sdkChain, spanIdOf, traceIdOf, type Chain } from '../../correlation/testing/chains.js';
 import { errorHandler } from '../../error-handler.js';
 import { buildLineage } from '../../query/lineage.js';
+import { deleteIndexPrefix } from '../../../../test/support/elasticsearch.js';
 import { services, uniqueName } from '../../../../test/support/services.js';
 import { ElasticsearchStore } from '../../store/elasticsearch/elasticsearch-store.js';
 import { createStore } from '../../store/index.js';
@@ -45,11 +46,7 @@ const elasticsearch: StoreUnderTest = {
     await (store as ElasticsearchStore).client.indices.refresh({ index: `${prefix}-*` });
   },
   async dispose(store) {
-    const client = (store as ElasticsearchStore).client;
-    const indices = Object.keys(await client.indices.get({ index: `${prefix}-*`, allow_no_indices: true }));
-    if (indices.length > 0) await client.indices.delete({ index: indices });
-    const templates = await client.indices.getIndexTemplate({ name: `${prefix}*` }).catch(() => ({ index_templates: [] }));
-    for (const { name } of templates.index_templates) await client.indices.deleteIndexTemplate({ name });
+    await deleteIndexPrefix(prefix);
     await store.close();
   },
 };

@@ -1,7 +1,7 @@
 /** Contract: events, deliveries and edges — writes, look-ups by id, idempotence. */
 import { describe, expect, it } from 'vitest';
 import type { DeliveryRecord, EventRecord } from '../store.js';
-import { BASE_DAY, DAY, bareDelivery, bareEvent, byId, delivery, edge, event, tag } from '../testing/records.js';
+import { BASE_DAY, DAY, bareDelivery, bareEvent, byId, delivery, edge, event, tag } from './records.js';
 import type { ContractHarness } from './harness.js';
 
 export function describeDerivedRecordContract(h: ContractHarness): void {

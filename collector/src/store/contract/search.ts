@@ -1,7 +1,7 @@
 /** Contract: searchEvents — filters, inclusive time bounds, newest first, limit. */
 import { describe, expect, it } from 'vitest';
 import { MAX_SEARCH_LIMIT } from '../limits.js';
-import { BASE_DAY, DAY, HOUR, event, freshWindow, tag } from '../testing/records.js';
+import { BASE_DAY, DAY, HOUR, event, freshWindow, tag } from './records.js';
 import type { ContractHarness } from './harness.js';
 
 export function describeSearchContract(h: ContractHarness): void {

@@ -1,7 +1,7 @@
 /** Contract: span writes and the three span reads. */
 import { describe, expect, it } from 'vitest';
 import type { SpanRecord } from '../../model/span.js';
-import { BASE_DAY, bareSpan, bySpanKey, span, spanId, traceId } from '../testing/records.js';
+import { BASE_DAY, bareSpan, bySpanKey, span, spanId, traceId } from './records.js';
 import type { ContractHarness } from './harness.js';
 
 export function describeSpanContract(h: ContractHarness): void {

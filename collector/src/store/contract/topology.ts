@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ConsumerEdgeRow, DeliveryRecord, EventRecord, ProducerEdgeRow } from '../store.js';
-import { HOUR, delivery, bareDelivery, bareEvent, event, freshWindow, tag } from '../testing/records.js';
+import { HOUR, delivery, bareDelivery, bareEvent, event, freshWindow, tag } from './records.js';
 import type { ContractHarness } from './harness.js';
 
 function producerRows(rows: ProducerEdgeRow[], services: string[]): ProducerEdgeRow[] {

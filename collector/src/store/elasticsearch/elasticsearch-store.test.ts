@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { deleteIndexPrefix } from '../../../../test/support/elasticsearch.js';
 import { services, uniqueName } from '../../../../test/support/services.js';
 import { createStore } from '../index.js';
 import { describeStoreContract } from '../store-contract.js';
-import { BASE_DAY, event, span } from '../testing/records.js';
+import { BASE_DAY, event, span } from '../contract/records.js';
 import { BulkWriteError } from './bulk.js';
 import { ElasticsearchStore } from './elasticsearch-store.js';
 
@@ -11,11 +12,7 @@ const prefix = uniqueName('cw-test').toLowerCase();
 const admin = new ElasticsearchStore(services.elasticsearchUrl, { indexPrefix: prefix });
 
 afterAll(async () => {
-  // Wildcard deletes may be refused (action.destructive_requires_name): delete by exact name.
-  const indices = Object.keys(await admin.client.indices.get({ index: `${prefix}-*`, expand_wildcards: 'all' }));
-  for (let i = 0; i < indices.length; i += 50) await admin.client.indices.delete({ index: indices.slice(i, i + 50) });
-  const templates = await admin.client.indices.getIndexTemplate({ name: `${prefix}-*` }).catch(() => ({ index_templates: [] }));
-  for (const { name } of templates.index_templates) await admin.client.indices.deleteIndexTemplate({ name });
+  await deleteIndexPrefix(prefix);
   await admin.close();
 });
 

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore } from '../index.js';
 import { describeStoreContract } from '../store-contract.js';
-import { event, span } from '../testing/records.js';
+import { event, span } from '../contract/records.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'causeway-sqlite-'));

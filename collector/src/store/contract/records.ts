@@ -1,5 +1,5 @@
 /**
- * Record builders for the store contract suite. Every builder fills every field, optional ones
+ * Record builders for the store contract suite (and the store tests). Every builder fills every field, optional ones
  * included, so round trips cover them; pass `undefined`-free overrides to change a field and the
  * `without*` helpers to drop optional ones.
  */
