@@ -96,9 +96,29 @@ async function main() {
     return 1;
   }
   testsRunning = true;
-  const code = await runChild(vitestBin, ['run', ...process.argv.slice(2)], { ...process.env, ...env });
+  const userArgs = process.argv.slice(2);
+  // Unless the caller picked reporters, also write a JSON report so we can print one plain summary line.
+  const reportFile = path.join(repoRoot, 'test-results', 'vitest.json');
+  const reporterArgs = userArgs.some((arg) => arg.startsWith('--reporter')) ? [] : ['--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`];
+  fs.rmSync(reportFile, { force: true });
+  const code = await runChild(vitestBin, ['run', ...reporterArgs, ...userArgs], { ...process.env, ...env });
   log(`vitest exited with ${code}`);
+  printSummary(reportFile);
   return code;
+}
+
+/**
+ * One closing line in the plain `N passed, N failed` form that tools reading the log understand.
+ * @param {string} reportFile
+ */
+function printSummary(reportFile) {
+  try {
+    const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+    const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    process.stdout.write(`\nTests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped\n`);
+  } catch {
+    // No report (vitest crashed or custom reporters): vitest's own output stands.
+  }
 }
 
 let exitCode = 1;

@@ -194,6 +194,7 @@ export function deriveDeliveries(consumer: SpanRecord, index: SpanIndex): Delive
   const group = consumerGroup(consumer);
   const system = messagingSystem(consumer);
   const destination = destinationName(consumer);
+  if (destination !== undefined) base['messaging.destination.name'] = destination;
 
   return consumed.map(({ eventId, via, producer }) => {
     const delivery: DeliveryRecord = {
@@ -210,7 +211,12 @@ export function deriveDeliveries(consumer: SpanRecord, index: SpanIndex): Delive
     };
     if (group !== undefined) delivery.group = group;
     if (system !== undefined) delivery.system = system;
-    if (destination !== undefined) delivery.destination = destination;
+    // Topology joins producers and consumers on the destination. RabbitMQ consumers name theirs
+    // `{exchange}:{routing key}:{queue}` where producers say `{exchange}:{routing key}`, so a
+    // delivery takes its event's destination once the producer span is known; the consumer's own
+    // name stays in its attributes and the queue in `group`.
+    const eventDestination = producer ? destinationName(producer) : undefined;
+    if ((eventDestination ?? destination) !== undefined) delivery.destination = eventDestination ?? destination;
     const queueMs = queueTime(consumer, producer, consumed.length === 1);
     if (queueMs !== undefined) delivery.queueMs = queueMs;
     return delivery;

@@ -260,3 +260,28 @@ describe('delivery outcome', () => {
     expect(deliveryOutcome(process('unset'), undefined)).toBe('ok');
   });
 });
+
+describe('deriveRecords: RabbitMQ exchange routing', () => {
+  // Producers name `{exchange}:{routing key}`, consumers `{exchange}:{routing key}:{queue}`.
+  const traceId = traceIdOf(90, 1);
+  const send = makeSpan({
+    traceId, spanId: spanIdOf(90, 1), name: 'send shop:order.placed', kind: 'producer', service: 'orders', start: 1_000, end: 1_002,
+    attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'send', 'messaging.destination.name': 'shop:order.placed', 'messaging.message.id': 'm-1' },
+  });
+  const process = makeSpan({
+    traceId, spanId: spanIdOf(90, 2), parentSpanId: send.spanId, name: 'process shop:order.placed:billing', kind: 'consumer', service: 'billing', start: 1_010, end: 1_020,
+    attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'process', 'messaging.destination.name': 'shop:order.placed:billing', 'messaging.consumer.group.name': 'billing', 'messaging.message.id': 'm-1' },
+  });
+
+  it('files the delivery under the event destination so producers and consumers meet in the topology', () => {
+    const { deliveries } = derive([send, process]);
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]).toMatchObject({ destination: 'shop:order.placed', group: 'billing' });
+    expect(deliveries[0]!.attributes['messaging.destination.name']).toBe('shop:order.placed:billing');
+  });
+
+  it("keeps the consumer's own destination until the producer span is known", () => {
+    const { deliveries } = derive([process]);
+    expect(deliveries[0]?.destination).toBe('shop:order.placed:billing');
+  });
+});

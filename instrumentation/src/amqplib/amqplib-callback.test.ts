@@ -55,7 +55,7 @@ describe('amqplib callback API', () => {
     await delivered;
 
     await vi.waitFor(() => expect(spansNamed(`process ${queue}`)).toHaveLength(1));
-    const [send] = spansNamed(`publish ${queue}`);
+    const [send] = spansNamed(`send ${queue}`);
     const [process] = spansNamed(`process ${queue}`);
     const [ack] = spansNamed(`ack ${queue}`);
     expect(send?.kind).toBe(SpanKind.PRODUCER);
@@ -81,8 +81,8 @@ describe('amqplib callback API', () => {
       );
     });
     expect(activeInCallback).toBe('publish');
-    await vi.waitFor(() => expect(spansNamed(`publish ${queue}`)).toHaveLength(1));
-    expect(spansNamed(`publish ${queue}`)[0]?.status.code).toBe(SpanStatusCode.UNSET);
+    await vi.waitFor(() => expect(spansNamed(`send ${queue}`)).toHaveLength(1));
+    expect(spansNamed(`send ${queue}`)[0]?.status.code).toBe(SpanStatusCode.UNSET);
     await call((cb) => confirm.close((err) => cb(err, undefined)));
   });
 
@@ -92,7 +92,7 @@ describe('amqplib callback API', () => {
     confirm.sendToQueue(queue, Buffer.from('1'));
     confirm.sendToQueue(queue, Buffer.from('2'));
     await new Promise<void>((resolve, reject) => confirm.waitForConfirms((err) => (err ? reject(err) : resolve())));
-    await vi.waitFor(() => expect(spansNamed(`publish ${queue}`)).toHaveLength(2));
+    await vi.waitFor(() => expect(spansNamed(`send ${queue}`)).toHaveLength(2));
     await call((cb) => confirm.close((err) => cb(err, undefined)));
   });
 
@@ -108,7 +108,7 @@ describe('amqplib callback API', () => {
     expect(spansNamed(`receive ${queue}`)).toHaveLength(0);
     channel.ack(message as unknown as amqp.GetMessage);
     await vi.waitFor(() => expect(spansNamed(`receive ${queue}`)).toHaveLength(1));
-    expect(spansNamed(`receive ${queue}`)[0]?.parentSpanContext?.spanId).toBe(spansNamed(`publish ${queue}`)[0]?.spanContext().spanId);
+    expect(spansNamed(`receive ${queue}`)[0]?.parentSpanContext?.spanId).toBe(spansNamed(`send ${queue}`)[0]?.spanContext().spanId);
     await call((cb) => channel.close((err) => cb(err, undefined)));
   });
 
@@ -129,7 +129,7 @@ describe('amqplib callback API', () => {
     channel.sendToQueue(queue, Buffer.from('x'));
     await got;
     await vi.waitFor(() => expect(spansNamed(`process ${queue}`)).toHaveLength(1));
-    expect(spansNamed(`publish ${queue}`)).toHaveLength(1);
+    expect(spansNamed(`send ${queue}`)).toHaveLength(1);
     await call((cb) => raw.close((err) => cb(err, undefined)));
   });
 });

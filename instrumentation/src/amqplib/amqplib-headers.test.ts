@@ -96,7 +96,7 @@ describe('amqplib headers', () => {
     expect(message.properties.headers?.['traceparent']).toBe(VALID_TRACEPARENT);
 
     await vi.waitFor(() => expect(processSpans(queue)).toHaveLength(1));
-    const send = exporter.getFinishedSpans().find((span) => span.name === `publish ${queue}`);
+    const send = exporter.getFinishedSpans().find((span) => span.name === `send ${queue}`);
     expect(send?.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
     expect(send?.links.map((link) => link.context.spanId)).toEqual(['b7ad6b7169203331']);
     expect(processSpans(queue)[0]?.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
@@ -146,7 +146,7 @@ describe('amqplib headers', () => {
       'messaging.destination.name': `${dlx}:${work}:${dlq}`,
     });
     // Still the same trace: dead-lettering keeps the headers.
-    const send = exporter.getFinishedSpans().find((span) => span.name === `publish ${work}`);
+    const send = exporter.getFinishedSpans().find((span) => span.name === `send ${work}`);
     expect(deadProcess?.spanContext().traceId).toBe(send?.spanContext().traceId);
     const nack = exporter.getFinishedSpans().find((span) => span.name === `nack ${work}`);
     expect(nack?.attributes['causeway.settle.requeue']).toBe(false);

@@ -73,14 +73,14 @@ describe('amqplib promise API', () => {
     channel.ack(message!);
 
     await vi.waitFor(() => expect(named(spansOf(queue), `process ${exchange}:created:${queue}`)).toHaveLength(1));
-    const [send] = named(spansOf(exchange), `publish ${exchange}:created`);
+    const [send] = named(spansOf(exchange), `send ${exchange}:created`);
     const [process] = named(spansOf(queue), `process ${exchange}:created:${queue}`);
     const [settle] = named(spansOf(queue), `ack ${exchange}:created:${queue}`);
     expect(send?.kind).toBe(SpanKind.PRODUCER);
     expect(send?.attributes).toMatchObject({
       'messaging.system': 'rabbitmq',
       'messaging.operation.type': 'send',
-      'messaging.operation.name': 'publish',
+      'messaging.operation.name': 'send',
       'messaging.destination.name': `${exchange}:created`,
       'messaging.rabbitmq.destination.routing_key': 'created',
       'messaging.message.conversation_id': 'conv-1',
@@ -123,7 +123,7 @@ describe('amqplib promise API', () => {
     expect(own!.properties.messageId).toBe('user-id-1');
     expect(own!.properties.headers?.['causeway-event-id']).toBeUndefined();
     await vi.waitFor(() => expect(named(spansOf(queue), `process ${queue}`)).toHaveLength(2));
-    const sendIds = named(spansOf(queue), `publish ${queue}`).map((span) => span.attributes['messaging.message.id']);
+    const sendIds = named(spansOf(queue), `send ${queue}`).map((span) => span.attributes['messaging.message.id']);
     const processIds = named(spansOf(queue), `process ${queue}`).map((span) => span.attributes['messaging.message.id']);
     expect(sendIds).toEqual([eventId, 'user-id-1']);
     expect(processIds).toEqual([eventId, 'user-id-1']);
@@ -154,12 +154,12 @@ describe('amqplib promise API', () => {
 
     await vi.waitFor(() => expect(named(spansOf(second), `process ${second}`)).toHaveLength(1));
     const [processA] = named(spansOf(first), `process ${first}`);
-    const [sendB] = named(spansOf(second), `publish ${second}`);
+    const [sendB] = named(spansOf(second), `send ${second}`);
     expect(sendB?.attributes['causeway.event.parent_id']).toBe('event-A');
     expect(sendB?.parentSpanContext?.spanId).toBe(processA?.spanContext().spanId);
     expect(b!.properties.headers?.['causeway-event-id']).toBe(sendB?.attributes['messaging.message.id']);
     // Published outside any handler: no parent.
-    expect(named(spansOf(first), `publish ${first}`)[0]?.attributes['causeway.event.parent_id']).toBeUndefined();
+    expect(named(spansOf(first), `send ${first}`)[0]?.attributes['causeway.event.parent_id']).toBeUndefined();
   });
 
   it('nack with requeue: settle span says requeue, the second delivery is marked redelivered', async () => {
@@ -227,7 +227,7 @@ describe('amqplib promise API', () => {
 
     await vi.waitFor(() => expect(named(spansOf(queue), `receive ${queue}`)).toHaveLength(1));
     const [receive] = named(spansOf(queue), `receive ${queue}`);
-    const [send] = named(spansOf(queue), `publish ${queue}`);
+    const [send] = named(spansOf(queue), `send ${queue}`);
     expect(receive?.kind).toBe(SpanKind.CONSUMER);
     expect(receive?.attributes['messaging.operation.type']).toBe('receive');
     expect(receive?.parentSpanContext?.spanId).toBe(send?.spanContext().spanId);
@@ -236,8 +236,8 @@ describe('amqplib promise API', () => {
     // Pulled messages have no callback to run in: runWithMessageContext gives their context.
     const followUp = await freshQueue('cw-get-next');
     runWithMessageContext(message, () => channel.sendToQueue(followUp, Buffer.from('next')));
-    await vi.waitFor(() => expect(named(spansOf(followUp), `publish ${followUp}`)).toHaveLength(1));
-    const [next] = named(spansOf(followUp), `publish ${followUp}`);
+    await vi.waitFor(() => expect(named(spansOf(followUp), `send ${followUp}`)).toHaveLength(1));
+    const [next] = named(spansOf(followUp), `send ${followUp}`);
     expect(next?.attributes['causeway.event.parent_id']).toBe(receive?.attributes['messaging.message.id']);
     expect(next?.parentSpanContext?.spanId).toBe(receive?.spanContext().spanId);
   });
@@ -298,8 +298,8 @@ describe('amqplib promise API', () => {
     const acked = new Promise<unknown>((resolve) => confirm.sendToQueue(queue, Buffer.from('x'), {}, (err) => resolve(err)));
     expect(await acked).toBeNull();
     await confirm.waitForConfirms();
-    await vi.waitFor(() => expect(named(spansOf(queue), `publish ${queue}`)).toHaveLength(1));
-    expect(named(spansOf(queue), `publish ${queue}`)[0]?.status.code).toBe(SpanStatusCode.UNSET);
+    await vi.waitFor(() => expect(named(spansOf(queue), `send ${queue}`)).toHaveLength(1));
+    expect(named(spansOf(queue), `send ${queue}`)[0]?.status.code).toBe(SpanStatusCode.UNSET);
     await confirm.close();
   });
 });

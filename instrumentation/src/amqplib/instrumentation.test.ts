@@ -59,9 +59,9 @@ describe('CausewayAmqplibInstrumentation', () => {
     channel.sendToQueue(queue, Buffer.from('x'));
     await vi.waitFor(() => expect(spansNamed(`process ${queue}`)).toHaveLength(1));
     // Once each, though ConfirmChannel/Channel and sendToQueue/publish call into each other.
-    expect(spansNamed(`publish ${queue}`)).toHaveLength(1);
+    expect(spansNamed(`send ${queue}`)).toHaveLength(1);
     expect(spansNamed(`ack ${queue}`)).toHaveLength(1);
-    expect(spansNamed(`process ${queue}`)[0]?.parentSpanContext?.spanId).toBe(spansNamed(`publish ${queue}`)[0]?.spanContext().spanId);
+    expect(spansNamed(`process ${queue}`)[0]?.parentSpanContext?.spanId).toBe(spansNamed(`send ${queue}`)[0]?.spanContext().spanId);
   });
 
   it('patches the callback API loaded through an ESM import, confirm channels included', async () => {
@@ -72,7 +72,7 @@ describe('CausewayAmqplibInstrumentation', () => {
     const queue = uniqueName('cw-zero-cb');
     await new Promise((resolve, reject) => confirm.assertQueue(queue, { durable: false }, (err, ok) => (err ? reject(err) : resolve(ok))));
     await new Promise<void>((resolve, reject) => confirm.sendToQueue(queue, Buffer.from('x'), {}, (err) => (err ? reject(err) : resolve())));
-    await vi.waitFor(() => expect(spansNamed(`publish ${queue}`)).toHaveLength(1));
+    await vi.waitFor(() => expect(spansNamed(`send ${queue}`)).toHaveLength(1));
   });
 
   it('an explicit wrapper on a patched channel takes over, and the call is traced once', async () => {
@@ -85,8 +85,8 @@ describe('CausewayAmqplibInstrumentation', () => {
     const queue = uniqueName('cw-both');
     await channel.assertQueue(queue, { durable: false });
     channel.sendToQueue(queue, Buffer.from('x'));
-    await vi.waitFor(() => expect(ownExporter.getFinishedSpans().filter((s) => s.name === `publish ${queue}`)).toHaveLength(1));
-    expect(spansNamed(`publish ${queue}`)).toHaveLength(0);
+    await vi.waitFor(() => expect(ownExporter.getFinishedSpans().filter((s) => s.name === `send ${queue}`)).toHaveLength(1));
+    expect(spansNamed(`send ${queue}`)).toHaveLength(0);
   });
 
   it('a tracer provider that throws changes nothing for the application', async () => {

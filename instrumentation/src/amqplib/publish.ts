@@ -32,8 +32,11 @@ import { recordError } from './delivery.js';
 import { nameText, publishDestination, spanName } from './destination.js';
 import { isObject, type AmqpChannel, type AmqpTelemetry, type AnyFunction, type TelemetryResolver } from './shapes.js';
 
-/** The AMQP method is basic.publish; semconv names the span `{operation name} {destination}`. */
-const OPERATION_NAME = 'publish';
+/**
+ * The AMQP method is basic.publish, but Causeway names the operation `send` on every broker so
+ * spans read alike across systems (semconv: span name `{operation name} {destination}`).
+ */
+const OPERATION_NAME = 'send';
 
 interface PreparedPublish {
   span: Span;
