@@ -10,6 +10,7 @@ import ingestPlugin from './plugins/ingest.js';
 import otlpRoutes from './routes/otlp.js';
 import apiRoutes from './routes/api/index.js';
 import healthRoutes from './routes/health.js';
+import uiRoutes from './routes/ui.js';
 
 export interface BuildAppOptions {
   /** Pass false to silence request logs (tests), or a pino options object. */
@@ -29,5 +30,7 @@ export async function buildApp(config: CollectorConfig, options: BuildAppOptions
   await app.register(otlpRoutes, { pipeline: app.pipeline, maxBodyBytes: config.maxBodyBytes });
   await app.register(apiRoutes, { prefix: '/api', store: app.store });
   await app.register(healthRoutes);
+  // Last: its not-found handler serves the UI's index.html for deep links after every API route exists.
+  await app.register(uiRoutes);
   return app;
 }

@@ -1,12 +1,16 @@
 /**
- * `causeway` command line. `causeway start [options]` runs the collector until SIGINT/SIGTERM.
+ * `causeway` command line. `causeway start [options]` runs the collector until SIGINT/SIGTERM;
+ * with `--demo` it also runs the demo shop against it, started once the collector listens.
  */
 import { buildApp } from './app.js';
 import { CONFIG_HELP, ConfigError, parseConfig } from './config.js';
+import type { RunningDemo } from './demo/index.js';
 
 const USAGE = `Usage: causeway start [options]
 
 Runs the Causeway collector: OTLP/HTTP traces in at POST /v1/traces, query API at /api.
+With --demo it also runs a demo shop (order, payment, inventory, shipping and notification
+services) whose instrumented messages show up within seconds.
 
 ${CONFIG_HELP}`;
 
@@ -35,8 +39,14 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const app = await buildApp(config);
+  let demo: RunningDemo | undefined;
+  let stopping = false;
   const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
     app.log.info({ signal }, 'shutting down');
+    // The demo first, so its last spans still reach the collector.
+    await demo?.stop().catch((err: unknown) => app.log.warn({ err }, 'demo did not stop cleanly'));
     await app.close();
     process.exit(0);
   };
@@ -52,5 +62,25 @@ export async function main(argv: string[]): Promise<number> {
       `  API:              http://${shownHost}:${port}/api/events\n` +
       `  store:            ${config.storeUrl.replace(/\/\/[^@/]*@/, '//***@')}\n`,
   );
+  if (config.demo) {
+    // Loaded only for the demo, so the collector alone never loads broker clients.
+    const { startDemo } = await import('./demo/index.js');
+    try {
+      demo = await startDemo({ collectorUrl: `http://${loopbackHost(config.host)}:${port}`, broker: config.demoBroker });
+    } catch (err) {
+      process.stderr.write(`causeway: the demo could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+      await app.close();
+      return 1;
+    }
+    if (stopping) await demo.stop();
+    process.stdout.write(`  demo:             five shop services over ${demo.description}; open http://${shownHost}:${port}/\n`);
+  }
   return -1;
+}
+
+/** The address the in-process demo uses to reach this collector. */
+function loopbackHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }

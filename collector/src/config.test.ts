@@ -33,8 +33,26 @@ describe('parseConfig', () => {
     [['--store', 'mysql://x'], /--store must be sqlite:<path> or an http\(s\):\/\/ Elasticsearch URL/],
     [['--log-level', 'loud'], /--log-level must be one of/],
     [['--bogus'], /Unknown option '--bogus'/],
+    [['--demo', '--broker', 'redis://127.0.0.1:6379'], /--broker must be kafka:\/\/host:port or amqp:\/\/host:port, got "redis:\/\/127.0.0.1:6379"/],
+    [['--demo', '--broker', 'kafka://127.0.0.1'], /--broker kafka:\/\/ needs host:port\[,host:port…\], got "127.0.0.1"/],
+    [['--demo', '--broker', 'amqp://'], /--broker "amqp:\/\/" (is not a valid amqp:\/\/ URL|has no host)/],
+    [['--broker', 'kafka://127.0.0.1:9092'], /--broker only applies to the demo: add --demo/],
   ])('rejects %j with a message that says what is wrong', (argv, message) => {
     expect(() => parseConfig(argv, {})).toThrow(ConfigError);
     expect(() => parseConfig(argv, {})).toThrow(message);
+  });
+
+  it('runs the collector alone unless --demo or CAUSEWAY_DEMO asks for the demo', () => {
+    expect(parseConfig([], {})).toMatchObject({ demo: false, demoBroker: undefined });
+    expect(parseConfig(['--demo'], {})).toMatchObject({ demo: true, demoBroker: undefined });
+    expect(parseConfig([], { CAUSEWAY_DEMO: 'true' }).demo).toBe(true);
+    expect(parseConfig([], { CAUSEWAY_DEMO: '0' }).demo).toBe(false);
+    expect(() => parseConfig([], { CAUSEWAY_DEMO: 'maybe' })).toThrow('CAUSEWAY_DEMO must be 1, true, yes, 0, false or no; got "maybe"');
+  });
+
+  it('reads the demo broker from --broker or CAUSEWAY_DEMO_BROKER', () => {
+    expect(parseConfig(['--demo', '--broker', 'kafka://k1:9092,k2:9093'], {}).demoBroker).toEqual({ kind: 'kafka', brokers: ['k1:9092', 'k2:9093'] });
+    expect(parseConfig(['--demo'], { CAUSEWAY_DEMO_BROKER: 'amqp://127.0.0.1:5672' }).demoBroker).toEqual({ kind: 'rabbitmq', url: 'amqp://guest:guest@127.0.0.1:5672' });
+    expect(parseConfig([], { CAUSEWAY_DEMO: '1', CAUSEWAY_DEMO_BROKER: 'amqp://app:secret@mq:5672/shop' }).demoBroker).toEqual({ kind: 'rabbitmq', url: 'amqp://app:secret@mq:5672/shop' });
   });
 });

@@ -3,6 +3,7 @@
  * Every flag has an environment twin so the collector configures the same way in a container.
  */
 import { parseArgs } from 'node:util';
+import { parseBrokerUrl, type DemoBroker } from './demo/broker-url.js';
 
 export interface CollectorConfig {
   host: string;
@@ -21,6 +22,10 @@ export interface CollectorConfig {
   /** Largest accepted OTLP request, compressed or not. */
   maxBodyBytes: number;
   logLevel: string;
+  /** Run the demo shop against this collector once it listens. */
+  demo: boolean;
+  /** The real broker the demo runs over; undefined for the in-process broker. */
+  demoBroker?: DemoBroker;
 }
 
 export class ConfigError extends Error {}
@@ -40,6 +45,12 @@ const ENV: Record<string, string> = {
   'es-index-prefix': 'CAUSEWAY_ES_INDEX_PREFIX',
   'max-body-bytes': 'CAUSEWAY_MAX_BODY_BYTES',
   'log-level': 'CAUSEWAY_LOG_LEVEL',
+  broker: 'CAUSEWAY_DEMO_BROKER',
+};
+
+/** Boolean flags → environment variable (`1`/`true`/`yes` or `0`/`false`/`no`). */
+const BOOLEAN_ENV: Record<string, string> = {
+  demo: 'CAUSEWAY_DEMO',
 };
 
 export const CONFIG_HELP = `Options (each also read from the environment variable shown):
@@ -54,19 +65,35 @@ export const CONFIG_HELP = `Options (each also read from the environment variabl
   --es-ca-file <path>       CA certificate (PEM) for https Elasticsearch (CAUSEWAY_ES_CA_FILE)
   --es-index-prefix <name>  index name prefix (CAUSEWAY_ES_INDEX_PREFIX, default causeway)
   --max-body-bytes <n>      largest OTLP request accepted (CAUSEWAY_MAX_BODY_BYTES, default 16777216)
-  --log-level <level>       fatal|error|warn|info|debug|trace (CAUSEWAY_LOG_LEVEL, default info)`;
+  --log-level <level>       fatal|error|warn|info|debug|trace (CAUSEWAY_LOG_LEVEL, default info)
+  --demo                    also run the demo shop (five services) against this collector (CAUSEWAY_DEMO=1)
+  --broker <url>            with --demo: run the shop over kafka://host:port or amqp://[user:pass@]host:port
+                            instead of the in-process broker (CAUSEWAY_DEMO_BROKER)`;
 
 export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): CollectorConfig {
-  let values: Record<string, string | undefined>;
+  let values: Record<string, string | boolean | undefined>;
   try {
-    const options = Object.fromEntries(Object.keys(ENV).map((name) => [name, { type: 'string' as const }]));
-    values = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values as Record<string, string | undefined>;
+    const options = {
+      ...Object.fromEntries(Object.keys(ENV).map((name) => [name, { type: 'string' as const }])),
+      ...Object.fromEntries(Object.keys(BOOLEAN_ENV).map((name) => [name, { type: 'boolean' as const }])),
+    };
+    values = parseArgs({ args: argv, options, allowPositionals: false, strict: true }).values as Record<string, string | boolean | undefined>;
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
   const get = (name: string): string | undefined => {
-    const value = values[name] ?? env[ENV[name] ?? ''];
+    const flag = values[name];
+    const value = typeof flag === 'string' ? flag : env[ENV[name] ?? ''];
     return value === undefined || value === '' ? undefined : value;
+  };
+  const flag = (name: string): boolean => {
+    const given = values[name];
+    if (typeof given === 'boolean') return given;
+    const variable = BOOLEAN_ENV[name] ?? '';
+    const raw = env[variable]?.trim().toLowerCase();
+    if (raw === undefined || raw === '' || ['0', 'false', 'no'].includes(raw)) return false;
+    if (['1', 'true', 'yes'].includes(raw)) return true;
+    throw new ConfigError(`${variable} must be 1, true, yes, 0, false or no; got "${env[variable]}"`);
   };
 
   const dataDir = get('data-dir') ?? DEFAULT_DATA_DIR;
@@ -77,6 +104,15 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
   const logLevel = get('log-level') ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`--log-level must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+  }
+  const demo = flag('demo');
+  const brokerUrl = get('broker');
+  let demoBroker: DemoBroker | undefined;
+  if (brokerUrl !== undefined) {
+    if (!demo) throw new ConfigError('--broker only applies to the demo: add --demo (or set CAUSEWAY_DEMO=1)');
+    const parsed = parseBrokerUrl(brokerUrl);
+    if ('error' in parsed) throw new ConfigError(parsed.error);
+    demoBroker = parsed;
   }
   return {
     host: get('host') ?? '127.0.0.1',
@@ -92,6 +128,8 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv = process.env
     dataDir,
     maxBodyBytes: integer('max-body-bytes', get('max-body-bytes'), 16 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     logLevel,
+    demo,
+    demoBroker,
   };
 }
 

@@ -5,6 +5,19 @@
 export { startCauseway } from './sdk/start.js';
 export { instrumentKafkaJs, CausewayKafkaJsInstrumentation, type KafkaJsInstrumentationConfig, type KafkaClientLike } from './kafkajs/index.js';
 export { CausewayAmqplibInstrumentation, instrumentAmqplib, instrumentAmqpChannel } from './amqplib/index.js';
+export {
+  createMessagingInstrumentation,
+  ATTR_CAUSEWAY_DELIVERY_ATTEMPT,
+  type CustomEventTypeOptions,
+  type CustomMessageInfo,
+  type CustomMessagingOptions,
+  type IncomingDelivery,
+  type MessageHeaders,
+  type MessagingInstrumentation,
+  type OutgoingMessage,
+  type PublishContext,
+  type SettleOutcome,
+} from './custom/index.js';
 export { runWithMessageContext } from './core/message-context.js';
 export { currentEventId } from './core/event-identity.js';
 export type { CausewayHandle, CausewayOptions, EventTypeOptions, MessageInfo, MessagingInstrumentationOptions } from './types.js';

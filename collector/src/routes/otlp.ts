@@ -74,6 +74,9 @@ const otlpRoutes: FastifyPluginAsync<OtlpRoutesOptions> = async (app, opts) => {
     '/v1/traces',
     {
       bodyLimit: maxBodyBytes,
+      // Exporters post every few seconds: a log line per request would drown what matters.
+      // Failures are still logged (warn and above).
+      logLevel: 'warn',
       // Refuse an unknown content coding before reading the body.
       onRequest: async (request) => {
         contentCoding(request);

@@ -1,0 +1,56 @@
+// @ts-check
+/**
+ * A collector in its own process, so its peak memory and CPU time are its own and a `--cpu-prof`
+ * covers it alone. Built with `buildApp` from the built package, as the integration tests do.
+ *
+ * argv: <dataDir> [<elasticsearchUrl> <indexPrefix>]
+ * IPC: sends `{ type: 'ready', url }`; answers `{ type: 'idle' }` with `{ type: 'idle', usage }` once
+ * every acknowledged span is stored; on `{ type: 'stop' }` closes (flushing the profile) and exits.
+ *
+ * Plain JavaScript on purpose: run without the tsx loader, the process holds only the collector,
+ * so its memory and profile are the collector's.
+ */
+import { buildApp, parseConfig } from '../../collector/dist/index.js';
+
+/**
+ * @typedef {object} CollectorUsage
+ * @property {number} peakRssBytes peak resident set size of this process since it started (the kernel's maxrss)
+ * @property {number} cpuMicros CPU time (user + system) since the last `reset`, µs
+ */
+
+const [dataDir, esUrl, indexPrefix] = process.argv.slice(2);
+if (!dataDir) throw new Error('usage: collector-process.js <dataDir> [<elasticsearchUrl> <indexPrefix>]');
+const args = ['--port', '0', '--data-dir', dataDir, '--log-level', 'warn'];
+if (esUrl && indexPrefix) args.push('--store', esUrl, '--es-index-prefix', indexPrefix);
+
+const app = await buildApp(parseConfig(args, {}), { logger: { level: 'warn' } });
+await app.listen({ host: '127.0.0.1', port: 0 });
+const address = app.server.address();
+if (!address || typeof address === 'string') throw new Error('collector did not bind a TCP port');
+let cpuSince = process.cpuUsage();
+
+process.on('message', (/** @type {{ type: string }} */ message) => {
+  void (async () => {
+    if (message.type === 'reset') {
+      cpuSince = process.cpuUsage();
+      process.send?.({ type: 'reset' });
+    } else if (message.type === 'idle') {
+      // `pipeline` is the collector's Fastify decorator (declared in its ingest plugin).
+      await /** @type {{ pipeline: { idle(): Promise<void> } }} */ (/** @type {unknown} */ (app)).pipeline.idle();
+      const cpu = process.cpuUsage(cpuSince);
+      /** @type {CollectorUsage} */
+      const usage = { peakRssBytes: process.resourceUsage().maxRSS * 1024, cpuMicros: cpu.user + cpu.system };
+      process.send?.({ type: 'idle', usage });
+    } else if (message.type === 'stop') {
+      await app.close();
+      process.disconnect?.();
+      // Leaving through exit() writes the --cpu-prof profile.
+      process.exit(0);
+    }
+  })().catch((/** @type {unknown} */ err) => {
+    process.send?.({ type: 'error', error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  });
+});
+// The bench died without saying stop: do not outlive it.
+process.once('disconnect', () => process.exit(1));
+process.send?.({ type: 'ready', url: `http://127.0.0.1:${address.port}` });

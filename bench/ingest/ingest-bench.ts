@@ -1,0 +1,155 @@
+/**
+ * Ingest: OTLP protobuf requests of 512 messaging spans posted by concurrent clients to a collector
+ * in a child process; spans per second *stored* (timed until the pipeline is idle), into SQLite and
+ * into Elasticsearch, against the bare `_bulk` limit of the same documents, alternating.
+ */
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { exited, nextMessage, startChild } from '../lib/child.js';
+import { deleteIndexPrefix, readAllDocs, type StoredDoc } from '../lib/elasticsearch.js';
+import type { Report } from '../lib/report.js';
+import type { ServiceAddresses } from '../lib/services.js';
+import { log, repoRoot } from '../lib/services.js';
+import { median } from '../lib/stats.js';
+import { bareBulkLoop } from './bare-bulk.js';
+import { generateMessagingSpans, toOtlpRequests } from './messaging-spans.js';
+
+export const SPANS_PER_REQUEST = 512;
+const CLIENTS = 4;
+
+export interface IngestSizes {
+  requests: number;
+  /** Alternating collector / bare-limit rounds on Elasticsearch. */
+  rounds: number;
+}
+
+/** What the collector child reports about itself (see collector-process.js). */
+export interface CollectorUsage {
+  peakRssBytes: number;
+  cpuMicros: number;
+}
+
+interface CollectorRun {
+  spansPerSecond: number;
+  usage: CollectorUsage;
+  retries: number;
+}
+
+export async function runIngestBench(report: Report, services: ServiceAddresses, sizes: IngestSizes, cpuProf: boolean): Promise<void> {
+  const runId = Date.now().toString(16).slice(-8);
+  const spanCount = sizes.requests * SPANS_PER_REQUEST;
+  log(`ingest: generating ${spanCount} spans in ${sizes.requests} OTLP requests`);
+  const requests = toOtlpRequests(generateMessagingSpans(spanCount, { runId }), SPANS_PER_REQUEST);
+  const warmup = toOtlpRequests(generateMessagingSpans(2 * SPANS_PER_REQUEST, { runId: `${runId.slice(0, 7)}f`, seed: 7 }), SPANS_PER_REQUEST);
+  const profileDir = join(repoRoot, 'bench-results', 'profiles');
+  if (cpuProf) mkdirSync(profileDir, { recursive: true });
+  const profileFlags = (name: string) => (cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=ingest-${name}.cpuprofile`] : []);
+
+  const sqlite = await collectorRun(services, requests, warmup, undefined, profileFlags('sqlite'));
+  log(`ingest: sqlite ${Math.round(sqlite.spansPerSecond)} spans/s`);
+  report.add({ key: 'ingest.sqlite.spansPerSecond', label: 'ingest → SQLite', value: sqlite.spansPerSecond, unit: 'spans/s', target: '≥ 30,000', met: sqlite.spansPerSecond >= 30_000 });
+  report.add({ key: 'ingest.sqlite.peakRssMB', label: 'ingest → SQLite: collector peak RSS', value: sqlite.usage.peakRssBytes / 2 ** 20, unit: 'MB', target: '≤ 300', met: sqlite.usage.peakRssBytes <= 300 * 2 ** 20 });
+  report.add({ key: 'ingest.sqlite.cpuMicrosPerSpan', label: 'ingest → SQLite: collector CPU', value: sqlite.usage.cpuMicros / spanCount, unit: 'µs/span' });
+
+  const collectorRates: number[] = [];
+  const bareRates: number[] = [];
+  const usages: CollectorUsage[] = [];
+  let retries = 0;
+  const prefixes: string[] = [];
+  let docs: StoredDoc[] | undefined;
+  let docsPrefix = '';
+  try {
+    // Alternate which goes first so drift in machine load falls on both sides. Round 0 starts with
+    // the collector: the bare loop re-indexes the documents it stored.
+    for (let round = 0; round < sizes.rounds; round++) {
+      const order = round % 2 === 0 ? (['collector', 'bare'] as const) : (['bare', 'collector'] as const);
+      for (const side of order) {
+        const prefix = `bench-${side}-${runId}-${round}`;
+        prefixes.push(prefix);
+        if (side === 'collector') {
+          const run = await collectorRun(services, requests, warmup, prefix, round === 0 ? profileFlags('elasticsearch') : []);
+          collectorRates.push(run.spansPerSecond);
+          usages.push(run.usage);
+          retries += run.retries;
+          log(`ingest: elasticsearch via collector ${Math.round(run.spansPerSecond)} spans/s`);
+          if (!docs) {
+            docs = await readAllDocs(services.elasticsearchUrl, prefix);
+            docsPrefix = prefix;
+          }
+        } else {
+          if (!docs) throw new Error('the bare _bulk loop ran before the collector stored any documents');
+          const bare = await bareBulkLoop(services.elasticsearchUrl, docs, docsPrefix, prefix, requests.length, CLIENTS);
+          const rate = (spanCount / bare.elapsedMs) * 1000;
+          bareRates.push(rate);
+          log(`ingest: elasticsearch bare _bulk ${Math.round(rate)} spans/s (${bare.documents} documents in ${bare.requests} requests)`);
+        }
+        // Free Elasticsearch's disk and heap before the next run.
+        await deleteIndexPrefix(services.elasticsearchUrl, prefix);
+      }
+    }
+  } finally {
+    for (const prefix of prefixes) await deleteIndexPrefix(services.elasticsearchUrl, prefix).catch(() => {});
+  }
+  const collectorRate = median(collectorRates);
+  const bareRate = median(bareRates);
+  const peak = Math.max(...usages.map((u) => u.peakRssBytes));
+  report.add({ key: 'ingest.elasticsearch.spansPerSecond', label: 'ingest → Elasticsearch', value: collectorRate, unit: 'spans/s' });
+  report.add({ key: 'ingest.elasticsearch.bareLimitSpansPerSecond', label: 'ingest → Elasticsearch: bare _bulk limit', value: bareRate, unit: 'spans/s' });
+  report.add({ key: 'ingest.elasticsearch.ratioToLimit', label: 'ingest → Elasticsearch ÷ limit', value: collectorRate / bareRate, unit: 'ratio', target: '≥ 0.8', met: collectorRate / bareRate >= 0.8 });
+  report.add({ key: 'ingest.elasticsearch.peakRssMB', label: 'ingest → Elasticsearch: collector peak RSS', value: peak / 2 ** 20, unit: 'MB', target: '≤ 300', met: peak <= 300 * 2 ** 20 });
+  report.add({ key: 'ingest.elasticsearch.cpuMicrosPerSpan', label: 'ingest → Elasticsearch: collector CPU', value: median(usages.map((u) => u.cpuMicros)) / spanCount, unit: 'µs/span' });
+  const totalRetries = retries + sqlite.retries;
+  if (totalRetries > 0) report.note(`ingest: the collector answered 503 (backlog full) ${totalRetries} times; clients waited Retry-After and re-sent`);
+}
+
+/** One collector child on SQLite (no prefix) or Elasticsearch: warm up, then post everything and time until stored. */
+async function collectorRun(services: ServiceAddresses, requests: Uint8Array[], warmup: Uint8Array[], esPrefix: string | undefined, nodeFlags: string[]): Promise<CollectorRun> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'causeway-bench-'));
+  const args = esPrefix ? [dataDir, services.elasticsearchUrl, esPrefix] : [dataDir];
+  const child = startChild('ingest/collector-process.js', args, { nodeFlags });
+  try {
+    const { url } = await nextMessage<{ url: string }>(child, 'ready');
+    await postAll(url, warmup, CLIENTS);
+    await call(child, 'idle');
+    await call(child, 'reset');
+    const started = performance.now();
+    const retries = await postAll(url, requests, CLIENTS);
+    const { usage } = await call<{ usage: CollectorUsage }>(child, 'idle');
+    const elapsedMs = performance.now() - started;
+    return { spansPerSecond: ((requests.length * SPANS_PER_REQUEST) / elapsedMs) * 1000, usage, retries };
+  } finally {
+    child.send({ type: 'stop' });
+    await exited(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function call<T = unknown>(child: ChildProcess, type: string): Promise<T> {
+  const answer = nextMessage<T>(child, type);
+  child.send({ type });
+  return answer;
+}
+
+/** `clients` concurrent senders, each posting the next request when its previous one is answered. Returns 503 retries. */
+async function postAll(url: string, bodies: Uint8Array[], clients: number): Promise<number> {
+  let next = 0;
+  let retries = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++] as Uint8Array;
+        for (;;) {
+          const response = await fetch(`${url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body });
+          await response.arrayBuffer();
+          if (response.status === 200) break;
+          if (response.status !== 503 && response.status !== 429) throw new Error(`collector answered ${response.status} to an OTLP request`);
+          retries++;
+          await new Promise((resolve) => setTimeout(resolve, Number(response.headers.get('retry-after') ?? 1) * 1000));
+        }
+      }
+    }),
+  );
+  return retries;
+}

@@ -1,0 +1,41 @@
+/**
+ * The tracing set-up shared by the two instrumented variants, so they differ only in the
+ * instrumentation: one SDK tracer provider, one batch processor, one OTLP/HTTP exporter to the
+ * same collector. A counting processor shows how many spans each variant really made.
+ */
+import type { Context } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, type ReadableSpan, type Span, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+
+class CountingSpanProcessor implements SpanProcessor {
+  ended = 0;
+  onStart(_span: Span, _context: Context): void {}
+  onEnd(_span: ReadableSpan): void {
+    this.ended++;
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+export function startTracing(collectorUrl: string, serviceName: string) {
+  const counter = new CountingSpanProcessor();
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': serviceName }),
+    // A queue large enough that no variant drops spans: dropped spans would flatter its cost.
+    spanProcessors: [counter, new BatchSpanProcessor(new OTLPTraceExporter({ url: `${collectorUrl}/v1/traces` }), { maxQueueSize: 65_536, maxExportBatchSize: 512 })],
+  });
+  // Global context manager (AsyncLocalStorage) and W3C propagator: what an app's SDK would install.
+  provider.register();
+  return {
+    provider,
+    spansEnded: () => counter.ended,
+    flush: () => provider.forceFlush(),
+    shutdown: () => provider.shutdown(),
+  };
+}

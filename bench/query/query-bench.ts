@@ -1,0 +1,120 @@
+/**
+ * Query latency at scale: N events (with their deliveries and causal edges) loaded into each store
+ * through its own write API, then p50/p95/p99 of the query layer the API routes call: event
+ * look-up, lineage at depth 10, event search and topology over 1 h and 24 h.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStore, type Store } from '../../collector/dist/store/index.js';
+import { buildLineage, buildTopology, getEventDetail, searchEvents } from '../../collector/dist/query/index.js';
+import { deleteIndexPrefix, esJson } from '../lib/elasticsearch.js';
+import type { Report } from '../lib/report.js';
+import { log, type ServiceAddresses } from '../lib/services.js';
+import { percentile, seededRandom } from '../lib/stats.js';
+import { generateDataset, type DatasetSummary } from './dataset.js';
+
+export interface QuerySizes {
+  events: number;
+  /** Timed calls per query kind (after a few untimed warm-up calls). */
+  samples: number;
+}
+
+const WARMUP_CALLS = 5;
+const LINEAGE_TARGET_MS = 100;
+
+export async function runQueryBench(report: Report, services: ServiceAddresses, sizes: QuerySizes): Promise<void> {
+  const endMs = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'causeway-bench-query-'));
+  const prefix = `bench-query-${endMs.toString(16).slice(-8)}`;
+  try {
+    await measureStore(report, 'sqlite', createStore({ url: `sqlite:${join(dir, 'bench.db')}` }), sizes, endMs);
+    await measureStore(report, 'elasticsearch', createStore({ url: services.elasticsearchUrl, elasticsearch: { indexPrefix: prefix } }), sizes, endMs, async () => {
+      await esJson(services.elasticsearchUrl, `/${prefix}-*/_refresh`, { method: 'POST' });
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await deleteIndexPrefix(services.elasticsearchUrl, prefix).catch(() => {});
+  }
+}
+
+async function measureStore(report: Report, name: 'sqlite' | 'elasticsearch', store: Store, sizes: QuerySizes, endMs: number, afterLoad?: () => Promise<void>): Promise<void> {
+  await store.init();
+  try {
+    const loadStarted = performance.now();
+    let lastLog = loadStarted;
+    const dataset = await generateDataset(sizes.events, endMs, 5000, async (batch) => {
+      await Promise.all([store.putEvents(batch.events), store.putDeliveries(batch.deliveries), store.putEdges(batch.edges)]);
+      if (performance.now() - lastLog > 15_000) {
+        lastLog = performance.now();
+        log(`query: ${name}: loading… ${Math.round((lastLog - loadStarted) / 1000)} s`);
+      }
+    });
+    await afterLoad?.();
+    const loadSeconds = (performance.now() - loadStarted) / 1000;
+    log(`query: ${name}: loaded ${dataset.events} events, ${dataset.deliveries} deliveries, ${dataset.edges} edges in ${loadSeconds.toFixed(1)} s`);
+    report.add({ key: `query.${name}.events`, label: `query ${name}: events loaded`, value: dataset.events, unit: 'events' });
+    report.add({ key: `query.${name}.loadRecordsPerSecond`, label: `query ${name}: load rate (events+deliveries+edges)`, value: (dataset.events + dataset.deliveries + dataset.edges) / loadSeconds, unit: 'records/s' });
+
+    for (const [kind, call] of queries(store, dataset, endMs)) {
+      const timings = await timeCalls(call, sizes.samples);
+      const label = `query ${name}: ${kind}`;
+      const key = `query.${name}.${kind.replace(/[^a-z0-9]+(.)?/gi, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`;
+      const p95 = percentile(timings, 95);
+      report.add({ key: `${key}.p50Ms`, label: `${label} p50`, value: percentile(timings, 50), unit: 'ms' });
+      report.add({
+        key: `${key}.p95Ms`,
+        label: `${label} p95`,
+        value: p95,
+        unit: 'ms',
+        ...(kind.startsWith('lineage') ? { target: `≤ ${LINEAGE_TARGET_MS}`, met: p95 <= LINEAGE_TARGET_MS } : {}),
+      });
+      report.add({ key: `${key}.p99Ms`, label: `${label} p99`, value: percentile(timings, 99), unit: 'ms' });
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** Each query kind as a function of the call number, so successive calls ask for different things. */
+function queries(store: Store, dataset: DatasetSummary, endMs: number): Array<[string, (i: number) => Promise<unknown>]> {
+  const random = seededRandom(99);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)] as T;
+  const hour = 3600_000;
+  return [
+    [
+      'event lookup',
+      async () => {
+        if (!(await getEventDetail(store, pick(dataset.sampleIds)))) throw new Error('event lookup found nothing for a loaded event');
+      },
+    ],
+    [
+      'lineage depth 10',
+      async () => {
+        const lineage = await buildLineage(store, pick(dataset.deepRoots), { direction: 'down', depth: 10 });
+        if (!lineage || lineage.nodes.length < 10) throw new Error(`lineage of a depth-10 chain returned ${lineage?.nodes.length ?? 0} nodes`);
+      },
+    ],
+    [
+      'event search',
+      async () => {
+        // A type over a random one-hour window of the day, first page (the API's default limit).
+        const from = endMs - 24 * hour + random() * 23 * hour;
+        await searchEvents(store, { type: pick(dataset.types), from: new Date(from).toISOString(), to: new Date(from + hour).toISOString() });
+      },
+    ],
+    ['topology 1h', () => buildTopology(store, { from: endMs - hour, to: endMs })],
+    ['topology 24h', () => buildTopology(store, { from: endMs - 24 * hour, to: endMs })],
+  ];
+}
+
+async function timeCalls(call: (i: number) => Promise<unknown>, samples: number): Promise<number[]> {
+  for (let i = 0; i < WARMUP_CALLS; i++) await call(i);
+  const timings: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    await call(i);
+    timings.push(performance.now() - started);
+  }
+  return timings;
+}

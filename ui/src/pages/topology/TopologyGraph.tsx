@@ -1,0 +1,70 @@
+/** The topology map laid out left to right: producers, then destinations, then consumers. */
+import { Background, Controls, MarkerType, ReactFlow } from '@xyflow/react';
+import { useMemo } from 'react';
+import { FitViewOnLayout } from '../../components/FitViewOnLayout';
+import { ErrorMessage, Loading } from '../../components/States';
+import { useLayout } from '../../hooks/useLayout';
+import type { TopologyGraph as TopologyGraphModel } from '../../model/topology-graph';
+import { TOPOLOGY_NODE_SIZE, topologyEdgeTypes, topologyNodeTypes, type MetricsEdgeType, type TopologyNodeType } from './topology-elements';
+
+interface TopologyGraphProps {
+  graph: TopologyGraphModel;
+  selectedEdgeId: string | null;
+  onSelectEdge: (id: string) => void;
+}
+
+/** Wide gaps leave room for the metric labels; wrapping keeps a long pipeline readable. */
+const TOPOLOGY_LAYOUT = { betweenLayers: 130, withinLayer: 56, wrapToAspectRatio: 2.4 };
+
+export function TopologyGraph({ graph, selectedEdgeId, onSelectEdge }: TopologyGraphProps) {
+  const layoutNodes = useMemo(() => graph.nodes.map((node) => ({ id: node.id, ...TOPOLOGY_NODE_SIZE })), [graph]);
+  // Wider gaps than the lineage: the metric labels are three lines long and must not overlap
+  // where one destination fans out to several consumers.
+  const { positions, error } = useLayout(layoutNodes, graph.edges, TOPOLOGY_LAYOUT);
+
+  const nodes = useMemo((): TopologyNodeType[] => {
+    if (!positions) return [];
+    return graph.nodes.flatMap((node) => {
+      const position = positions.get(node.id);
+      return position ? [{ id: node.id, type: node.kind, position, ...TOPOLOGY_NODE_SIZE, data: { node } }] : [];
+    });
+  }, [graph, positions]);
+
+  const edges = useMemo(
+    (): MetricsEdgeType[] =>
+      graph.edges.map((edge) => ({
+        id: edge.id,
+        source: edge.source,
+        target: edge.target,
+        type: 'metrics',
+        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+        data: { edge, selected: edge.id === selectedEdgeId, onSelect: onSelectEdge },
+      })),
+    [graph, selectedEdgeId, onSelectEdge],
+  );
+
+  if (error) return <ErrorMessage error={error} what="the graph layout" />;
+  return (
+    <div className="graph-canvas" data-testid="topology-graph" role="group" aria-label="Topology: services publish to destinations, consumers read from them">
+      {!positions && <Loading what="layout" />}
+      <ReactFlow<TopologyNodeType, MetricsEdgeType>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={topologyNodeTypes}
+        edgeTypes={topologyEdgeTypes}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        nodesFocusable={false}
+        edgesFocusable={false}
+        elementsSelectable={false}
+        minZoom={0.1}
+        maxZoom={2}
+        proOptions={{ hideAttribution: true }}
+      >
+        <FitViewOnLayout positions={positions} />
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * React Flow renderers of the topology map: services as boxes, destinations (topics, queues) as
+ * pills, and edges whose label is a button carrying throughput, error rate and p99.
+ */
+import { BaseEdge, EdgeLabelRenderer, Handle, Position, getBezierPath, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
+import type { TopologyNode } from '../../api/schemas';
+import type { TopologyGraphEdge } from '../../model/topology-graph';
+
+export const TOPOLOGY_NODE_SIZE = { width: 176, height: 48 };
+
+export type TopologyNodeType = Node<{ node: TopologyNode }, 'service' | 'destination'>;
+export type MetricsEdgeType = Edge<{ edge: TopologyGraphEdge; selected: boolean; onSelect: (id: string) => void }, 'metrics'>;
+
+function TopologyNodeView({ data }: NodeProps<TopologyNodeType>) {
+  const { node } = data;
+  return (
+    <>
+      <Handle type="target" position={Position.Left} isConnectable={false} />
+      <div className={`topology-node kind-${node.kind}`} data-testid="topology-node" data-kind={node.kind} title={`${node.kind}: ${node.name}`}>
+        <span className="topology-kind">{node.kind === 'service' ? 'service' : 'topic / queue'}</span>
+        <span className="topology-name">{node.name}</span>
+      </div>
+      <Handle type="source" position={Position.Right} isConnectable={false} />
+    </>
+  );
+}
+
+export function MetricsEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, data }: EdgeProps<MetricsEdgeType>) {
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  if (!data) return <BaseEdge id={id} path={path} markerEnd={markerEnd} />;
+  const { edge, selected, onSelect } = data;
+  const failing = edge.errorRate > 0;
+  const what = edge.role === 'produce' ? 'published' : `consumed${edge.edge.group ? ` by group ${edge.edge.group}` : ''}`;
+  return (
+    <>
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`${failing ? 'edge-failing' : ''}${selected ? ' edge-selected' : ''}`} />
+      <EdgeLabelRenderer>
+        <button
+          type="button"
+          className={`edge-label metrics${failing ? ' failing' : ''}${selected ? ' selected' : ''}`}
+          data-testid="topology-edge"
+          data-edge-role={edge.role}
+          aria-pressed={selected}
+          aria-label={`Events ${what}: ${edge.label.throughput}, ${edge.label.errorRate} errors, p99 ${edge.label.p99}. Show events.`}
+          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          onClick={() => onSelect(edge.id)}
+        >
+          <span>{edge.label.throughput}</span>
+          <span className={failing ? 'error-text' : undefined}>
+            {failing && <span aria-hidden="true">⚠ </span>}
+            {edge.label.errorRate} err
+          </span>
+          <span>p99 {edge.label.p99}</span>
+        </button>
+      </EdgeLabelRenderer>
+    </>
+  );
+}
+
+export const topologyNodeTypes = { service: TopologyNodeView, destination: TopologyNodeView };
+export const topologyEdgeTypes = { metrics: MetricsEdge };
