@@ -3,7 +3,8 @@ import type { TracerProvider } from '@opentelemetry/api';
 
 /** What the SDK knows about one message when it asks the user for its event type. */
 export interface MessageInfo {
-  system: 'kafka' | 'rabbitmq';
+  /** `messaging.system`: `kafka`, `rabbitmq`, or the system a custom instrumentation was created with. */
+  system: 'kafka' | 'rabbitmq' | (string & {});
   destination: string;
   /** Header values as strings (first value for repeated keys). */
   headers: Readonly<Record<string, string | undefined>>;

@@ -36,9 +36,7 @@ import {
   OPERATION_SEND,
   OPERATION_SETTLE,
 } from '../semconv.js';
-import type { EventTypeOptions, MessageInfo } from '../types.js';
 import type {
-  CustomEventTypeOptions,
   CustomMessagingOptions,
   IncomingDelivery,
   MessagingInstrumentation,
@@ -80,7 +78,7 @@ export function createMessagingInstrumentation(options: CustomMessagingOptions):
   let tracer: Tracer | undefined;
   // Resolved lazily: the global provider may be registered after the instrumentation is created.
   const getTracer = (): Tracer => (tracer ??= (options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_NAME, SDK_VERSION));
-  const eventTypeOptions = coreEventTypeOptions(system, options.eventType);
+  const eventTypeOptions = options.eventType;
   const maxBytes = options.maxHeaderBytes;
 
   const baseAttributes = (operationType: string, operationName: string, destination: string): Attributes => {
@@ -95,8 +93,7 @@ export function createMessagingInstrumentation(options: CustomMessagingOptions):
     return attributes;
   };
   const eventTypeOf = (destination: string, headers: HeaderBag | undefined, body: unknown): string | undefined =>
-    // `system` is passed on to the user's hook by coreEventTypeOptions; core only knows its own two.
-    resolveEventType(eventTypeOptions, { system: 'kafka', destination, headers, body }, maxBytes);
+    resolveEventType(eventTypeOptions, { system, destination, headers, body }, maxBytes);
 
   function preparePublish(destination: string, message: OutgoingMessage): { span: Span; publish: PublishContext } {
     const headers: HeaderBag = { ...(message.headers ?? {}) };
@@ -204,14 +201,6 @@ export function createMessagingInstrumentation(options: CustomMessagingOptions):
       });
     },
   };
-}
-
-/** The user's hook sees this instrumentation's `system`, not the core's broker-specific type. */
-function coreEventTypeOptions(system: string, options: CustomEventTypeOptions | undefined): EventTypeOptions | undefined {
-  if (!options) return undefined;
-  const { resolve, ...rest } = options;
-  if (!resolve) return rest;
-  return { ...rest, resolve: (info: MessageInfo) => resolve({ ...info, system }) };
 }
 
 function endSpan(span: Span, error: unknown): void {

@@ -1,27 +1,15 @@
 /** Public types of the adapter for brokers Causeway does not patch (NATS, SQS, in-house buses). */
 import type { TracerProvider } from '@opentelemetry/api';
+import type { EventTypeOptions, MessageInfo } from '../types.js';
 
 /** Header bag of a message as your broker client holds it: string, Buffer or number values. */
 export type MessageHeaders = Record<string, unknown>;
 
-/** What the adapter knows about a message when it asks you for its event type. */
-export interface CustomMessageInfo {
-  /** The `system` the instrumentation was created with. */
-  system: string;
-  destination: string;
-  /** Header values as strings (first value for repeated keys). */
-  headers: Readonly<Record<string, string | undefined>>;
-  body: unknown;
-}
+/** What the adapter knows about a message when it asks you for its event type (`system` is yours). */
+export type CustomMessageInfo = MessageInfo;
 
-export interface CustomEventTypeOptions {
-  /** Header holding the event type. Default `causeway-event-type`. */
-  header?: string;
-  /** Top-level field of a JSON body (string or Buffer) holding the event type. Read only when set. */
-  field?: string;
-  /** Last word: the event type of a message, or undefined. Errors it throws are ignored. */
-  resolve?: (message: CustomMessageInfo) => string | undefined;
-}
+/** Same options as the Kafka and RabbitMQ adapters take. */
+export type CustomEventTypeOptions = EventTypeOptions;
 
 export interface CustomMessagingOptions {
   /**
