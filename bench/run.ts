@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--json] [--cpu-prof] [--only ingest,overhead,query]`
+ * `npm run bench [-- --quick] [--json] [--cpu-prof] [--only ingest,overhead,query,ui]`
  *
  * Runs the benchmarks of issue #6 against the built packages and real services (started like
  * `npm test` does), prints one table, writes every figure to bench-results/<time>.json (and
@@ -7,12 +7,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseOptions, USAGE } from './lib/options.js';
+import { NEEDS_SERVICES, parseOptions, USAGE } from './lib/options.js';
 import { Report } from './lib/report.js';
 import { assertBuilt, log, repoRoot, startServices } from './lib/services.js';
 import { runIngestBench } from './ingest/ingest-bench.js';
 import { runOverheadBench } from './overhead/overhead-bench.js';
 import { runQueryBench } from './query/query-bench.js';
+import { runUiBench } from './ui/ui-bench.js';
 
 /** Sizes: quick keeps the whole run under three minutes on the 2-core reference machine. */
 const SIZES = {
@@ -20,11 +21,13 @@ const SIZES = {
     ingest: { requests: 40, rounds: 1 },
     overhead: { messages: 1500, rounds: 2 },
     query: { events: 20_000, samples: 60 },
+    ui: { events: 1000, repetitions: 3, expandRepetitions: 1 },
   },
   full: {
     ingest: { requests: 400, rounds: 2 },
     overhead: { messages: 10_000, rounds: 3 },
     query: { events: 1_000_000, samples: 300 },
+    ui: { events: 1000, repetitions: 10, expandRepetitions: 3 },
   },
 };
 
@@ -55,10 +58,13 @@ async function main(): Promise<number> {
     });
   }
   try {
-    const addresses = await services.ensure();
-    if (options.only.includes('ingest')) await runIngestBench(report, addresses, sizes.ingest, options.cpuProf);
-    if (options.only.includes('overhead')) await runOverheadBench(report, addresses, sizes.overhead);
-    if (options.only.includes('query')) await runQueryBench(report, addresses, sizes.query);
+    if (options.only.some((name) => NEEDS_SERVICES.includes(name))) {
+      const addresses = await services.ensure();
+      if (options.only.includes('ingest')) await runIngestBench(report, addresses, sizes.ingest, options.cpuProf);
+      if (options.only.includes('overhead')) await runOverheadBench(report, addresses, sizes.overhead);
+      if (options.only.includes('query')) await runQueryBench(report, addresses, sizes.query);
+    }
+    if (options.only.includes('ui')) await runUiBench(report, sizes.ui);
   } finally {
     if (!stopping) await services.stop();
   }

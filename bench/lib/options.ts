@@ -1,8 +1,10 @@
 /** Command-line flags of `npm run bench`. */
 import { parseArgs } from 'node:util';
 
-export type BenchName = 'ingest' | 'overhead' | 'query';
-export const BENCH_NAMES: readonly BenchName[] = ['ingest', 'overhead', 'query'];
+export type BenchName = 'ingest' | 'overhead' | 'query' | 'ui';
+export const BENCH_NAMES: readonly BenchName[] = ['ingest', 'overhead', 'query', 'ui'];
+/** Benchmarks that need Elasticsearch, Kafka or RabbitMQ (`ui` needs only the built collector and Chromium). */
+export const NEEDS_SERVICES: readonly BenchName[] = ['ingest', 'overhead', 'query'];
 
 export interface BenchOptions {
   /** Reduced sizes: every benchmark in under three minutes. */
