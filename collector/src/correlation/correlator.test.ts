@@ -120,6 +120,7 @@ describe('Correlator over SQLite', () => {
       expect(await arrive([chain.spans, chain.spans], chain)).toEqual(expected);
       expect(await arrive([[...chain.spans].reverse()], chain, { tracesPerPass: 1, idsPerQuery: 1 })).toEqual(expected);
       expect(await arrive(chain.spans.map((s) => [s]).reverse(), chain, { tracesPerPass: 1, idsPerQuery: 1 })).toEqual(expected);
+      expect(await arrive(chain.spans.map((s) => [s]), chain, { tracesPerPass: 1, idsPerQuery: 1, recordsPerWrite: 1 })).toEqual(expected);
     });
   });
 

@@ -13,59 +13,80 @@
  * Those traces are loaded whole (records are derived only from whole traces); link targets and the
  * publishes of the message ids involved are loaded as read-only context.
  *
+ * Round trips: what was stored before the batch (its traces, the keys of related spans) is read
+ * while the batch itself is written, and merged with it in memory; only traces outside the batch
+ * are read after the write. Derived records of all passes go out in as few writes as
+ * `recordsPerWrite` allows. The reads only ever add to the batch, so whether they happen to see
+ * part of it or not, the merged traces are the same.
+ *
  * Bounded work per call: traces are processed in chunks of `tracesPerPass`, and look-ups by id in
- * chunks of `idsPerQuery`, so memory grows with the chunk, not with the batch or the store. A
- * single enormous trace is still loaded whole, and again for every batch that touches it, because
- * the store contract has no partial trace read (`getTraceSpans` has no limit).
+ * chunks of `idsPerQuery`. The stored spans of the batch's own traces are held together, with the
+ * batch (itself bounded by the ingest pipeline's `maxBatchSpans`). A single enormous trace is still
+ * loaded whole, and again for every batch that touches it, because the store contract has no
+ * partial trace read (`getTraceSpans` has no limit).
  */
 import type { SpanRecord } from '../model/span.js';
 import { spanKey } from '../model/span.js';
-import type { Store } from '../store/store.js';
+import type { DerivedRecords, SpanKey, Store } from '../store/store.js';
 import { deriveRecords } from './derive.js';
 import { messageId, messagingRole } from './span-roles.js';
 
 export interface CorrelatorOptions {
-  /** Traces loaded and re-derived together. Default 50. */
+  /** Traces loaded and re-derived together. Default 1000. */
   tracesPerPass?: number;
-  /** Ids per store look-up. Default 500. */
+  /** Ids per store look-up. Default 5000. */
   idsPerQuery?: number;
+  /** Derived records held before they are written (passes are merged up to this). Default 20,000. */
+  recordsPerWrite?: number;
 }
 
 export class Correlator {
   private readonly tracesPerPass: number;
   private readonly idsPerQuery: number;
+  private readonly recordsPerWrite: number;
 
   constructor(
     private readonly store: Store,
     options: CorrelatorOptions = {},
   ) {
-    this.tracesPerPass = Math.max(1, options.tracesPerPass ?? 50);
-    this.idsPerQuery = Math.max(1, options.idsPerQuery ?? 500);
+    this.tracesPerPass = Math.max(1, options.tracesPerPass ?? 1000);
+    this.idsPerQuery = Math.max(1, options.idsPerQuery ?? 5000);
+    this.recordsPerWrite = Math.max(1, options.recordsPerWrite ?? 20_000);
   }
 
   /** Store `spans` and re-derive what they touch. Must not be called concurrently (the ingest worker is serial). */
   async ingest(spans: SpanRecord[]): Promise<void> {
     if (spans.length === 0) return;
-    await this.store.putSpans(spans);
-
-    const traces = await this.affectedTraces(spans);
-    for (const chunk of chunks([...traces], this.tracesPerPass)) {
-      const owned = await this.store.getTraceSpans(chunk);
-      const context = await this.loadContext(owned);
-      const { events, deliveries, edges } = deriveRecords({ owned, context });
-      if (events.length > 0) await this.store.putEvents(events);
-      if (deliveries.length > 0) await this.store.putDeliveries(deliveries);
-      if (edges.length > 0) await this.store.putEdges(edges);
-    }
-  }
-
-  /** Traces of the new spans, of stored spans linking to them and of stored spans sharing their message ids. */
-  private async affectedTraces(spans: SpanRecord[]): Promise<Set<string>> {
-    const traces = new Set(spans.map((span) => span.traceId));
+    // The last copy of a span sent twice in one batch wins, as it does in the store.
+    const batch = new Map(spans.map((span) => [spanKey(span.traceId, span.spanId), span]));
+    const batchTraces = unique(spans.map((span) => span.traceId));
     const spanIds = unique(spans.map((span) => span.spanId));
     const messageIds = unique(spans.map(messageId));
-    for (const related of await this.findRelated(spanIds, messageIds)) traces.add(related.traceId);
-    return traces;
+    // Reads first in the list: a synchronous store (SQLite) then answers them before the write,
+    // so they return only what was stored before the batch (less to load).
+    const [prior, related] = await allOrFirstError([
+      this.getTraceSpans(batchTraces),
+      this.findRelatedKeys(spanIds, messageIds, batchTraces),
+      this.store.putSpans(spans),
+    ] as const);
+
+    const byTrace = new Map<string, SpanRecord[]>();
+    for (const span of prior) if (!batch.has(spanKey(span.traceId, span.spanId))) group(byTrace, span);
+    for (const span of batch.values()) group(byTrace, span);
+    const writer = new DerivedRecordWriter(this.store, this.recordsPerWrite);
+    for (const chunk of chunks(batchTraces, this.tracesPerPass)) {
+      const owned = chunk.flatMap((traceId) => byTrace.get(traceId) ?? []).sort(byStartTime);
+      await writer.add(deriveRecords({ owned, context: await this.loadContext(owned) }));
+    }
+    byTrace.clear();
+
+    // Traces outside the batch with spans linking to it or sharing its message ids: stored whole.
+    const others = unique(related.map((key) => key.traceId));
+    for (const chunk of chunks(others, this.tracesPerPass)) {
+      const owned = await this.store.getTraceSpans(chunk);
+      await writer.add(deriveRecords({ owned, context: await this.loadContext(owned) }));
+    }
+    await writer.flush();
   }
 
   /**
@@ -74,7 +95,7 @@ export class Correlator {
    */
   private async loadContext(owned: SpanRecord[]): Promise<SpanRecord[]> {
     const ownedKeys = new Set(owned.map((span) => spanKey(span.traceId, span.spanId)));
-    const linkTargets = new Map<string, { traceId: string; spanId: string }>();
+    const linkTargets = new Map<string, SpanKey>();
     for (const span of owned) {
       if (messagingRole(span) !== 'consumer') continue;
       for (const link of span.links) {
@@ -82,28 +103,99 @@ export class Correlator {
         if (!ownedKeys.has(key)) linkTargets.set(key, { traceId: link.traceId, spanId: link.spanId });
       }
     }
-    const context: SpanRecord[] = [];
-    for (const keys of chunks([...linkTargets.values()], this.idsPerQuery)) {
-      context.push(...(await this.store.getSpans(keys)));
-    }
+    const context = await this.getSpans([...linkTargets.values()]);
 
+    // Spans of the owned traces are left out by the look-up: only keys of the others come back.
+    const loaded = new Set(linkTargets.keys());
     const messageIds = unique([...owned, ...context].map(messageId));
-    for (const span of await this.findRelated([], messageIds)) {
-      if (messagingRole(span) === 'producer' && !ownedKeys.has(spanKey(span.traceId, span.spanId))) context.push(span);
+    const ownedTraces = unique(owned.map((span) => span.traceId));
+    const others = new Map<string, SpanKey>();
+    for (const related of await this.findRelatedKeys([], messageIds, ownedTraces)) {
+      const key = spanKey(related.traceId, related.spanId);
+      if (!loaded.has(key)) others.set(key, related);
+    }
+    for (const span of await this.getSpans([...others.values()])) {
+      if (messagingRole(span) === 'producer') context.push(span);
     }
     return context;
   }
 
-  private async findRelated(spanIds: string[], messageIds: string[]): Promise<SpanRecord[]> {
+  private async getSpans(keys: SpanKey[]): Promise<SpanRecord[]> {
     const found: SpanRecord[] = [];
-    for (const ids of chunks(spanIds, this.idsPerQuery)) {
-      found.push(...(await this.store.findRelatedSpans({ linkedSpanIds: ids, messageIds: [] })));
-    }
-    for (const ids of chunks(messageIds, this.idsPerQuery)) {
-      found.push(...(await this.store.findRelatedSpans({ linkedSpanIds: [], messageIds: ids })));
+    for (const slice of chunks(keys, this.idsPerQuery)) found.push(...(await this.store.getSpans(slice)));
+    return found;
+  }
+
+  private async getTraceSpans(traceIds: string[]): Promise<SpanRecord[]> {
+    const found: SpanRecord[] = [];
+    for (const slice of chunks(traceIds, this.idsPerQuery)) found.push(...(await this.store.getTraceSpans(slice)));
+    return found;
+  }
+
+  /** Keys of spans outside `exceptTraceIds` related to the ids; both kinds of ids share each look-up. */
+  private async findRelatedKeys(spanIds: string[], messageIds: string[], exceptTraceIds: string[]): Promise<SpanKey[]> {
+    const found: SpanKey[] = [];
+    const rounds = Math.max(Math.ceil(spanIds.length / this.idsPerQuery), Math.ceil(messageIds.length / this.idsPerQuery));
+    for (let round = 0; round < rounds; round++) {
+      const range = [round * this.idsPerQuery, (round + 1) * this.idsPerQuery] as const;
+      const query = { linkedSpanIds: spanIds.slice(...range), messageIds: messageIds.slice(...range), exceptTraceIds };
+      found.push(...(await this.store.findRelatedSpanKeys(query)));
     }
     return found;
   }
+}
+
+/** Collects derived records and writes them in one `putDerived` call per `limit` records. */
+class DerivedRecordWriter {
+  private pending: DerivedRecords = { events: [], deliveries: [], edges: [] };
+  private count = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly limit: number,
+  ) {}
+
+  async add(records: DerivedRecords): Promise<void> {
+    this.pending.events.push(...records.events);
+    this.pending.deliveries.push(...records.deliveries);
+    this.pending.edges.push(...records.edges);
+    this.count += records.events.length + records.deliveries.length + records.edges.length;
+    if (this.count >= this.limit) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.count === 0) return;
+    const records = this.pending;
+    this.pending = { events: [], deliveries: [], edges: [] };
+    this.count = 0;
+    await this.store.putDerived(records);
+  }
+}
+
+/**
+ * Like `Promise.all`, but settles only when every promise has: a failed read must not let the
+ * pipeline's retry start while this attempt's write is still running (the correlator is serial).
+ */
+async function allOrFirstError<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+function group(byTrace: Map<string, SpanRecord[]>, span: SpanRecord): void {
+  const spans = byTrace.get(span.traceId);
+  if (spans) spans.push(span);
+  else byTrace.set(span.traceId, [span]);
+}
+
+/** The order `Store.getTraceSpans` returns: start time, then trace id, then span id. */
+function byStartTime(a: SpanRecord, b: SpanRecord): number {
+  return a.startTime - b.startTime || compare(a.traceId, b.traceId) || compare(a.spanId, b.spanId);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function unique(values: Array<string | undefined>): string[] {

@@ -3,7 +3,7 @@
  * decides what they mean.
  */
 import type { SpanRecord } from '../model/span.js';
-import type { CausalEdgeRecord, DeliveryRecord, EventRecord } from '../store/store.js';
+import type { CausalEdgeRecord, DeliveryRecord, DerivedRecords, EventRecord } from '../store/store.js';
 import { deriveDeliveries } from './deliveries.js';
 import { deriveEdges } from './edges.js';
 import { deriveEvent } from './events.js';
@@ -23,11 +23,7 @@ export interface DerivationInput {
   context: readonly SpanRecord[];
 }
 
-export interface DerivedRecords {
-  events: EventRecord[];
-  deliveries: DeliveryRecord[];
-  edges: CausalEdgeRecord[];
-}
+export type { DerivedRecords } from '../store/store.js';
 
 export function deriveRecords(input: DerivationInput): DerivedRecords {
   const index = new SpanIndex([...input.owned, ...input.context]);

@@ -5,7 +5,8 @@
  * what is already stored, so two overlapping `process` calls could miss each other's spans.
  *
  * The backlog lives on disk, not in memory: queued entries are references into the WAL and are read
- * back when their turn comes, so memory stays bounded by `maxBatchSpans`, whatever the backlog.
+ * back when their turn comes (only about one batch of the newest entries is kept in memory, see
+ * `WalOptions.recentSpans`), so memory stays bounded by `maxBatchSpans`, whatever the backlog.
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -102,6 +103,8 @@ export class IngestPipeline {
       opened = await WriteAheadLog.open({
         dir: this.options.walDir,
         maxSegmentBytes: this.options.maxSegmentBytes,
+        // Enough for the next batch: under steady load the worker then never reads its own WAL back.
+        recentSpans: this.options.maxBatchSpans,
         onDurable: (entries) => {
           // Appended spans move from "being written" to "queued" in the same tick, so the backlog never counts them twice.
           for (const entry of entries) this.reservedSpans -= entry.spanCount;

@@ -19,13 +19,15 @@ export interface FrameHeader {
 }
 
 export function encodeFrame(spans: SpanRecord[]): Buffer {
-  const payload = Buffer.from(JSON.stringify(spans), 'utf8');
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
+  // The JSON is encoded straight into the frame: no intermediate payload buffer to copy.
+  const json = JSON.stringify(spans);
+  const payloadBytes = Buffer.byteLength(json, 'utf8');
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payloadBytes);
   frame.writeUInt32LE(MAGIC, 0);
-  frame.writeUInt32LE(payload.length, 4);
+  frame.writeUInt32LE(payloadBytes, 4);
   frame.writeUInt32LE(spans.length, 8);
-  payload.copy(frame, FRAME_HEADER_BYTES);
-  frame.writeUInt32LE(checksum(frame.subarray(4, 12), payload), 12);
+  frame.write(json, FRAME_HEADER_BYTES, 'utf8');
+  frame.writeUInt32LE(checksum(frame.subarray(4, 12), frame.subarray(FRAME_HEADER_BYTES)), 12);
   return frame;
 }
 

@@ -40,6 +40,12 @@ export interface WalOptions {
   dir: string;
   /** Start a new segment once the active one reaches this size. Default 16 MiB. */
   maxSegmentBytes?: number;
+  /**
+   * Spans of the most recently appended entries kept in memory (until `release`), so that `read`
+   * of an entry the consumer reaches soon after its append costs no disk read and no JSON parse.
+   * Default 0 (every read goes to disk). Entries beyond the budget are read from disk as usual.
+   */
+  recentSpans?: number;
   /** Called synchronously, in seq order, with entries that just became durable (before their appends resolve). */
   onDurable: (entries: WalEntry[]) => void;
   log?: WalLogger;
@@ -56,6 +62,7 @@ interface Segment {
 
 interface PendingAppend {
   frame: Buffer;
+  spans: SpanRecord[];
   spanCount: number;
   resolve: (entry: WalEntry) => void;
   reject: (err: Error) => void;
@@ -77,6 +84,9 @@ export class WriteAheadLog {
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly maxSegmentBytes: number;
+  /** Spans of recent entries by seq (see `WalOptions.recentSpans`), and how many spans they hold. */
+  private readonly recent = new Map<number, SpanRecord[]>();
+  private recentSpanCount = 0;
 
   private constructor(
     private readonly dir: string,
@@ -106,7 +116,8 @@ export class WriteAheadLog {
     if (this.closed) return Promise.reject(new Error('write-ahead log is closed'));
     const frame = encodeFrame(spans);
     return new Promise<WalEntry>((resolve, reject) => {
-      this.pending.push({ frame, spanCount: spans.length, resolve, reject });
+      // A copy of the array: the caller may reuse its own once the append resolves.
+      this.pending.push({ frame, spans: [...spans], spanCount: spans.length, resolve, reject });
       if (!this.flushQueued) {
         this.flushQueued = true;
         this.enqueue(() => this.flush());
@@ -114,8 +125,14 @@ export class WriteAheadLog {
     });
   }
 
-  /** Reads an entry's spans back (the worker reads from disk so the backlog does not live in memory). */
+  /**
+   * Reads an entry's spans back (the worker reads from disk so the backlog does not live in memory;
+   * only the recent entries within the `recentSpans` budget are answered from memory). The spans
+   * returned must not be modified: a recent entry's are the ones appended.
+   */
   async read(entry: WalEntry): Promise<SpanRecord[]> {
+    const recent = this.recent.get(entry.seq);
+    if (recent) return recent;
     const segment = this.segments.get(entry.segment);
     if (!segment) throw new Error(`WAL segment ${entry.segment} is gone (entry ${entry.seq})`);
     const frame = Buffer.allocUnsafe(entry.byteLength);
@@ -130,6 +147,11 @@ export class WriteAheadLog {
 
   /** Every entry up to and including `seq` is processed: delete the segments that hold only such entries. */
   release(seq: number): Promise<void> {
+    for (const [recentSeq, spans] of this.recent) {
+      if (recentSeq > seq) break; // insertion order is seq order
+      this.recent.delete(recentSeq);
+      this.recentSpanCount -= spans.length;
+    }
     return this.enqueue(async () => {
       let deleted = false;
       for (const segment of [...this.segments.values()]) {
@@ -152,6 +174,8 @@ export class WriteAheadLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.recent.clear();
+    this.recentSpanCount = 0;
     await this.enqueue(async () => undefined);
     await this.closeHandles();
     await this.lock.release();
@@ -193,6 +217,13 @@ export class WriteAheadLog {
     }
     segment.size = offset;
     segment.lastSeq = this.lastSeq;
+    const budget = this.options.recentSpans ?? 0;
+    batch.forEach((p, i) => {
+      const entry = entries[i] as WalEntry;
+      if (this.recentSpanCount + p.spanCount > budget) return;
+      this.recent.set(entry.seq, p.spans);
+      this.recentSpanCount += p.spanCount;
+    });
     this.options.onDurable(entries);
     batch.forEach((p, i) => p.resolve(entries[i] as WalEntry));
   }

@@ -38,7 +38,11 @@ export interface DeliveryRecord {
   system?: string;
   destination?: string;
   outcome: DeliveryOutcome;
-  /** Epoch ms when processing started and ended. */
+  /**
+   * Epoch ms when processing started and ended. `receivedAt` is the start of the consumer span the
+   * id names, so it never changes for an id (Elasticsearch relies on it: a delivery's daily index
+   * is fixed, and a rewrite needs no look-up for a copy elsewhere).
+   */
   receivedAt: number;
   processedAt: number;
   /** Processing time in ms. */
@@ -95,6 +99,24 @@ export interface ConsumerEdgeRow {
   p99Ms: number;
 }
 
+export interface SpanKey {
+  traceId: string;
+  spanId: string;
+}
+
+export interface RelatedSpanKeyQuery {
+  linkedSpanIds: string[];
+  messageIds: string[];
+  exceptTraceIds?: string[];
+}
+
+/** Everything the correlator derives from a set of traces. */
+export interface DerivedRecords {
+  events: EventRecord[];
+  deliveries: DeliveryRecord[];
+  edges: CausalEdgeRecord[];
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'elasticsearch';
   /** Create tables / index templates. Idempotent. */
@@ -109,6 +131,12 @@ export interface Store {
   getSpans(keys: Array<{ traceId: string; spanId: string }>): Promise<SpanRecord[]>;
   /** Spans that link to any of these span ids, or carry any of these `messaging.message.id`s. */
   findRelatedSpans(query: { linkedSpanIds: string[]; messageIds: string[] }): Promise<SpanRecord[]>;
+  /**
+   * The (traceId, spanId) of the spans `findRelatedSpans` returns, each once, in no particular
+   * order, without loading them, and leaving out spans of `exceptTraceIds` (traces the caller
+   * holds whole already).
+   */
+  findRelatedSpanKeys(query: RelatedSpanKeyQuery): Promise<SpanKey[]>;
 
   /**
    * Events, deliveries and edges are durable when these resolve but may become visible to reads
@@ -117,6 +145,11 @@ export interface Store {
   putEvents(events: EventRecord[]): Promise<void>;
   putDeliveries(deliveries: DeliveryRecord[]): Promise<void>;
   putEdges(edges: CausalEdgeRecord[]): Promise<void>;
+  /**
+   * The three writes above in one call, as the correlator produces them: one transaction (SQLite)
+   * or one bulk (Elasticsearch) instead of three, with the same visibility and overwrite rules.
+   */
+  putDerived(records: DerivedRecords): Promise<void>;
 
   getEvents(ids: string[]): Promise<EventRecord[]>;
   getDeliveries(eventIds: string[]): Promise<DeliveryRecord[]>;

@@ -117,4 +117,35 @@ export function describeDerivedRecordContract(h: ContractHarness): void {
       expect(await h.store.getEdges([b], 'up')).toStrictEqual([later]);
     });
   });
+
+  describe('putDerived', () => {
+    it('writes events, deliveries and edges together, as the three separate writes would', async () => {
+      const [a, b] = [event(), event()];
+      const deliveries = [delivery({ eventId: a.id }), delivery({ eventId: b.id, outcome: 'error' })];
+      const ab = edge(a.id, b.id);
+      await h.store.putDerived({ events: [a, b], deliveries, edges: [ab] });
+      await h.store.putDerived({ events: [], deliveries: [], edges: [] });
+      await h.settle();
+      expect(byId(await h.store.getEvents([a.id, b.id]))).toStrictEqual(byId([a, b]));
+      expect(byId(await h.store.getDeliveries([a.id, b.id]))).toStrictEqual(byId(deliveries));
+      expect(await h.store.getEdges([a.id], 'down')).toStrictEqual([ab]);
+    });
+
+    it('a rewrite moving an event and an edge to another day leaves single copies, the last of a batch winning', async () => {
+      const service = tag('derived-moving');
+      const first = event({ producerService: service, publishedAt: BASE_DAY + 40 });
+      const other = event();
+      const firstEdge = edge(other.id, first.id, { at: first.publishedAt });
+      await h.store.putDerived({ events: [first], deliveries: [], edges: [firstEdge] });
+      await h.settle();
+      const moved = { ...first, publishedAt: BASE_DAY + DAY + 40 };
+      const movedEdge = { ...firstEdge, at: moved.publishedAt };
+      await h.store.putDerived({ events: [{ ...moved, sendDurationMs: 1 }, moved], deliveries: [], edges: [movedEdge] });
+      await h.settle();
+      expect(await h.store.getEvents([first.id])).toStrictEqual([moved]);
+      expect(await h.store.getEdges([other.id], 'down')).toStrictEqual([movedEdge]);
+      const topology = await h.store.topology({ from: BASE_DAY, to: BASE_DAY + 2 * DAY });
+      expect(topology.producers.filter((row) => row.service === service).map((row) => row.count)).toEqual([1]);
+    });
+  });
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SpanRecord } from '../../model/span.js';
 import { BASE_DAY, bareSpan, bySpanKey, span, spanId, traceId } from './records.js';
+import type { SpanKey } from '../store.js';
 import type { ContractHarness } from './harness.js';
 
 export function describeSpanContract(h: ContractHarness): void {
@@ -144,6 +145,28 @@ export function describeSpanContract(h: ContractHarness): void {
       expect(bySpanKey(await h.store.getSpans(some))).toStrictEqual(bySpanKey(some));
       const targets = spans.flatMap((s) => s.links.map((l) => l.spanId));
       expect(await h.store.findRelatedSpans({ linkedSpanIds: targets, messageIds: [] })).toHaveLength(2500);
+    });
+
+    it('findRelatedSpanKeys gives the keys of what findRelatedSpans finds, each once, minus the excepted traces', async () => {
+      const target = spanId();
+      const messageId = `keys-${spanId()}`;
+      const linking = span({ links: [{ traceId: traceId(), spanId: target, attributes: {} }], attributes: {} });
+      const sameMessage = span({ attributes: { 'messaging.message.id': messageId }, links: [] });
+      const both = span({ attributes: { 'messaging.message.id': messageId }, links: [{ traceId: traceId(), spanId: target, attributes: {} }] });
+      const unrelated = span({ attributes: { 'messaging.message.id': `${messageId}-not` } });
+      await h.store.putSpans([linking, sameMessage, both, unrelated]);
+      const sorted = (keys: SpanKey[]) => [...keys].sort((a, b) => (`${a.traceId}-${a.spanId}` < `${b.traceId}-${b.spanId}` ? -1 : 1));
+      const keysOf = (spans: SpanRecord[]) => sorted(spans.map(({ traceId, spanId }) => ({ traceId, spanId })));
+
+      const query = { linkedSpanIds: [target], messageIds: [messageId] };
+      const keys = await h.store.findRelatedSpanKeys(query);
+      expect(sorted(keys)).toStrictEqual(keysOf(await h.store.findRelatedSpans(query)));
+      expect(sorted(keys)).toStrictEqual(keysOf([linking, sameMessage, both]));
+      expect(sorted(await h.store.findRelatedSpanKeys({ ...query, exceptTraceIds: [both.traceId, traceId()] }))).toStrictEqual(
+        keysOf([linking, sameMessage]),
+      );
+      expect(await h.store.findRelatedSpanKeys({ linkedSpanIds: [], messageIds: [] })).toEqual([]);
+      expect(await h.store.findRelatedSpanKeys({ linkedSpanIds: [spanId()], messageIds: ['no-such-message'] })).toEqual([]);
     });
 
     it('keeps spans of one trace that fall on different days together', async () => {

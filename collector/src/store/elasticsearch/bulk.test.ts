@@ -88,4 +88,32 @@ describe('writeBulk', () => {
       [JSON.stringify({ index: { _index: 'idx', _id: 'a' } }), '{}', JSON.stringify({ delete: { _index: 'old', _id: 'a' } })],
     ]);
   });
+
+  it('keeps at most `concurrency` requests in flight, sends every chunk once, and fails when any request fails', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const sent: string[] = [];
+    const pacedClient = (failOn?: string) =>
+      ({
+        bulk: async ({ operations }: { operations: string[] }) => {
+          inFlight += 1;
+          most = Math.max(most, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          inFlight -= 1;
+          const ids = operations.filter((line) => line.startsWith('{"index"')).map((line) => (JSON.parse(line) as { index: { _id: string } }).index._id);
+          sent.push(...ids);
+          if (failOn && ids.includes(failOn)) throw new Error('connection reset');
+          return { errors: false, items: [] };
+        },
+      }) as unknown as Client;
+
+    await writeBulk(pacedClient(), ops(50), { maxOperations: 5, concurrency: 3 });
+    expect(most).toBe(3);
+    expect([...sent].sort()).toEqual(ops(50).map((op) => op.id).sort());
+
+    sent.length = 0;
+    most = 0;
+    await expect(writeBulk(pacedClient('doc-12'), ops(50), { maxOperations: 5, concurrency: 2 })).rejects.toThrow('connection reset');
+    expect(most).toBe(2);
+  });
 });

@@ -45,6 +45,11 @@ export interface BulkOptions {
   maxOperations?: number;
   /** Pause before sending transiently rejected items again. Default 500 ms. */
   retryDelayMs?: number;
+  /**
+   * Requests of one call in flight at once. Default 3. The caller must not put two operations on
+   * the same document in one call: their requests may complete in any order.
+   */
+  concurrency?: number;
 }
 
 /** An operation with its request lines serialized once. */
@@ -54,17 +59,27 @@ interface Prepared {
   bytes: number;
 }
 
-export async function writeBulk(client: Client, operations: BulkOperation[], options: BulkOptions = {}): Promise<void> {
+/** `operations` may be any iterable: a lazy one lets documents exist one request's worth at a time. */
+export async function writeBulk(client: Client, operations: Iterable<BulkOperation>, options: BulkOptions = {}): Promise<void> {
   const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
   const maxOperations = options.maxOperations ?? 1000;
   const failures: BulkItemFailure[] = [];
-  for (const chunk of chunked(operations.map(prepare), maxBytes, maxOperations)) {
-    const retry = await send(client, chunk, failures, true);
-    if (retry.length > 0) {
-      await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 500));
-      await send(client, retry, failures, false);
+  const chunks = chunked(operations, maxBytes, maxOperations);
+  // A few requests in flight keep Elasticsearch's write threads busy while this process
+  // serializes the next chunk; each worker takes the next chunk when its request is answered.
+  const sendChunks = async (): Promise<void> => {
+    for (let next = chunks.next(); !next.done; next = chunks.next()) {
+      const retry = await send(client, next.value, failures, true);
+      if (retry.length > 0) {
+        await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 500));
+        await send(client, retry, failures, false);
+      }
     }
-  }
+  };
+  const workers = Math.max(1, options.concurrency ?? 3);
+  const settled = await Promise.allSettled(Array.from({ length: workers }, sendChunks));
+  const rejected = settled.find((result) => result.status === 'rejected');
+  if (rejected) throw rejected.reason;
   if (failures.length > 0) throw new BulkWriteError(failures);
 }
 
@@ -74,10 +89,12 @@ function prepare(op: BulkOperation): Prepared {
   return { op, lines, bytes: lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) };
 }
 
-function* chunked(items: Prepared[], maxBytes: number, maxOperations: number): Generator<Prepared[]> {
+/** Serializes operations lazily, one request's worth at a time, so the whole body never exists at once. */
+function* chunked(operations: Iterable<BulkOperation>, maxBytes: number, maxOperations: number): Generator<Prepared[]> {
   let chunk: Prepared[] = [];
   let bytes = 0;
-  for (const item of items) {
+  for (const op of operations) {
+    const item = prepare(op);
     if (chunk.length > 0 && (bytes + item.bytes > maxBytes || chunk.length >= maxOperations)) {
       yield chunk;
       chunk = [];

@@ -18,9 +18,12 @@ import type {
   CausalEdgeRecord,
   ConsumerEdgeRow,
   DeliveryRecord,
+  DerivedRecords,
   EventRecord,
   EventSearch,
   ProducerEdgeRow,
+  RelatedSpanKeyQuery,
+  SpanKey,
   Store,
 } from '../store.js';
 import { writeBulk, type BulkOperation, type BulkOptions } from './bulk.js';
@@ -42,7 +45,7 @@ import {
 } from './documents.js';
 import { DEFAULT_INDEX_PREFIX, docId, IndexNames, RECORD_KINDS, validateIndexPrefix, type RecordKind } from './index-names.js';
 import { indexTemplate } from './mappings.js';
-import { inSlices, searchAll } from './reads.js';
+import { inSlices, searchAll, TERMS_PER_QUERY } from './reads.js';
 import { timeRange } from './time-range.js';
 import { esTopology } from './topology.js';
 
@@ -89,13 +92,16 @@ export class ElasticsearchStore implements Store {
     if (spans.length === 0) return;
     // A span's start time never changes, so a span rewritten always lands in the same daily index:
     // no stale copy to look for (unlike the derived records, see putDerived).
-    const operations = spans.map((span) => ({
-      index: this.names.daily('spans', span.startTime),
-      id: spanDocId(span.traceId, span.spanId),
-      document: spanToDoc(span),
-    }));
-    await writeBulk(this.client, operations, this.bulkOptions);
-    const touched = [...new Set(operations.map((op) => op.index))];
+    // One operation per span (the last copy wins, as in SQLite): writeBulk's concurrent requests
+    // could otherwise apply two copies of a span in either order.
+    const latest = new Map(spans.map((span) => [spanDocId(span.traceId, span.spanId), span]));
+    const touched = [...new Set([...latest.values()].map((span) => this.names.daily('spans', span.startTime)))];
+    // Documents are built as writeBulk serializes each request, not for the whole batch up front.
+    const names = this.names;
+    function* operations(): Generator<BulkOperation> {
+      for (const [id, span] of latest) yield { index: names.daily('spans', span.startTime), id, document: spanToDoc(span) };
+    }
+    await writeBulk(this.client, operations(), this.bulkOptions);
     await this.client.indices.refresh({
       index: touched.length <= MAX_REFRESH_LIST ? touched : this.names.pattern('spans'),
       ignore_unavailable: true,
@@ -129,19 +135,59 @@ export class ElasticsearchStore implements Store {
     return sortSpans([...byRef.values()].map(docToSpan));
   }
 
+  async findRelatedSpanKeys(query: RelatedSpanKeyQuery): Promise<SpanKey[]> {
+    const linked = unique(query.linkedSpanIds);
+    const messages = unique(query.messageIds.map(docId));
+    const except = unique(query.exceptTraceIds ?? []);
+    const exceptSet = new Set(except);
+    // Excluded in the query while the list fits one terms clause, so the hits stay few; and below.
+    const mustNot: estypes.QueryDslQueryContainer[] = except.length > 0 && except.length <= TERMS_PER_QUERY ? [{ terms: { traceId: except } }] : [];
+    const byRef = new Map<string, SpanKey>();
+    // One search for both kinds of ids (per slice of each); only the key fields come back.
+    for (let i = 0; i < Math.max(linked.length, messages.length); i += TERMS_PER_QUERY) {
+      const should: estypes.QueryDslQueryContainer[] = [];
+      const linkedSlice = linked.slice(i, i + TERMS_PER_QUERY);
+      const messageSlice = messages.slice(i, i + TERMS_PER_QUERY);
+      if (linkedSlice.length > 0) should.push({ terms: { linkedSpanIds: linkedSlice } });
+      if (messageSlice.length > 0) should.push({ terms: { messageIdRef: messageSlice } });
+      const docs = await searchAll<Pick<SpanDoc, 'docRef' | 'traceId' | 'spanId'>>(
+        this.client,
+        this.names.pattern('spans'),
+        { bool: { should, minimum_should_match: 1, must_not: mustNot } },
+        ['traceId', 'spanId'],
+      );
+      for (const doc of docs) if (!exceptSet.has(doc.traceId)) byRef.set(doc.docRef, { traceId: doc.traceId, spanId: doc.spanId });
+    }
+    return [...byRef.values()];
+  }
+
   async putEvents(events: EventRecord[]): Promise<void> {
-    await this.putDerived('events', events.map((event) => ({ index: this.names.daily('events', event.publishedAt), document: eventToDoc(event) })));
+    await this.putDerived({ events, deliveries: [], edges: [] });
   }
 
   async putDeliveries(deliveries: DeliveryRecord[]): Promise<void> {
-    await this.putDerived(
-      'deliveries',
-      deliveries.map((delivery) => ({ index: this.names.daily('deliveries', delivery.receivedAt), document: deliveryToDoc(delivery) })),
-    );
+    await this.putDerived({ events: [], deliveries, edges: [] });
   }
 
   async putEdges(edges: CausalEdgeRecord[]): Promise<void> {
-    await this.putDerived('edges', edges.map((edge) => ({ index: this.names.daily('edges', edge.at), document: edgeToDoc(edge) })));
+    await this.putDerived({ events: [], deliveries: [], edges });
+  }
+
+  async putDerived(records: DerivedRecords): Promise<void> {
+    await this.writeDerived([
+      {
+        kind: 'events',
+        records: records.events.map((event) => ({ index: this.names.daily('events', event.publishedAt), document: eventToDoc(event) })),
+        canMove: true,
+      },
+      {
+        kind: 'deliveries',
+        records: records.deliveries.map((delivery) => ({ index: this.names.daily('deliveries', delivery.receivedAt), document: deliveryToDoc(delivery) })),
+        // Indexed by the start of the consumer span its id names, which never changes: no stale copy.
+        canMove: false,
+      },
+      { kind: 'edges', records: records.edges.map((edge) => ({ index: this.names.daily('edges', edge.at), document: edgeToDoc(edge) })), canMove: true },
+    ]);
   }
 
   async getEvents(ids: string[]): Promise<EventRecord[]> {
@@ -195,40 +241,65 @@ export class ElasticsearchStore implements Store {
   }
 
   /**
-   * Writes events, deliveries or edges. Their index follows a time that re-derivation can change
+   * Writes events, deliveries and edges. Their index follows a time that re-derivation can change
    * (an event's canonical publish, hence its publish time, can change when another publish of the
    * same message id arrives), so a rewrite may target another daily index than the first write:
    * copies of the same ids in other indices are found first and deleted in the same bulk, or the
    * record would be counted twice. The look-up is a search, so a copy written less than a refresh
    * interval earlier can escape it; reads collapse such copies to one record.
+   *
+   * One multi-search looks up every kind; then one bulk per kind, in the order given (events,
+   * deliveries, edges), so that a refresh never shows an edge or a delivery before its event.
    */
-  private async putDerived(kind: RecordKind, records: Array<{ index: string; document: { docRef: string } }>): Promise<void> {
-    if (records.length === 0) return;
-    // The last version of a record in the batch wins, as it would in SQLite.
-    const latest = new Map(records.map((record) => [record.document.docRef, record]));
-    const operations: BulkOperation[] = [...latest.values()].map((record) => ({
-      index: record.index,
-      id: record.document.docRef,
-      document: record.document,
-    }));
-    for (const ids of chunk([...latest.keys()], STALE_LOOKUP_IDS)) {
-      const response = await this.client.search({
-        index: this.names.pattern(kind),
-        query: { ids: { values: ids } },
-        _source: false,
-        // Each id lives in one index, or briefly two: room for every copy.
-        size: ids.length * 2,
-        track_total_hits: false,
-        ignore_unavailable: true,
-        allow_no_indices: true,
-      });
-      for (const hit of response.hits.hits) {
-        const target = hit._id === undefined ? undefined : latest.get(hit._id);
-        if (target && hit._id !== undefined && hit._index !== target.index) operations.push({ index: hit._index, id: hit._id });
-      }
+  private async writeDerived(groups: Array<{ kind: RecordKind; records: DerivedWrite[]; canMove: boolean }>): Promise<void> {
+    const writes: BulkOperation[][] = [];
+    const lookups: StaleLookup[] = [];
+    for (const { kind, records, canMove } of groups) {
+      if (records.length === 0) continue;
+      // The last version of a record in the batch wins, as it would in SQLite.
+      const latest = new Map(records.map((record) => [record.document.docRef, record]));
+      const operations: BulkOperation[] = [...latest.values()].map((record) => ({ index: record.index, id: record.document.docRef, document: record.document }));
+      writes.push(operations);
+      if (!canMove) continue;
+      for (const ids of chunk([...latest.keys()], STALE_LOOKUP_IDS)) lookups.push({ kind, ids, latest, operations });
     }
-    await writeBulk(this.client, operations, this.bulkOptions);
+    if (lookups.length > 0) await this.addStaleCopyDeletes(lookups);
+    for (const operations of writes) await writeBulk(this.client, operations, this.bulkOptions);
   }
+
+  /** Adds to each look-up's `operations` the deletion of every copy of its records outside their new index. */
+  private async addStaleCopyDeletes(lookups: StaleLookup[]): Promise<void> {
+    const response = await this.client.msearch({
+      searches: lookups.flatMap(({ kind, ids }) => [
+        { index: this.names.pattern(kind), ignore_unavailable: true, allow_no_indices: true },
+        // Each id lives in one index, or briefly two: room for every copy.
+        { query: { ids: { values: ids } }, _source: false, size: ids.length * 2, track_total_hits: false },
+      ]),
+    });
+    response.responses.forEach((result, position) => {
+      const lookup = lookups[position];
+      if (!lookup) return;
+      // A failed look-up must fail the write: a stale copy left behind would count the record twice.
+      if ('error' in result) throw new Error(`stale-copy look-up in ${lookup.kind} failed: ${result.error.type}: ${result.error.reason ?? ''}`);
+      for (const hit of result.hits.hits) {
+        const target = hit._id === undefined ? undefined : lookup.latest.get(hit._id);
+        if (target && hit._id !== undefined && hit._index !== target.index) lookup.operations.push({ index: hit._index, id: hit._id });
+      }
+    });
+  }
+}
+
+interface StaleLookup {
+  kind: RecordKind;
+  ids: string[];
+  latest: Map<string, DerivedWrite>;
+  /** The kind's bulk operations, which the deletes join. */
+  operations: BulkOperation[];
+}
+
+interface DerivedWrite {
+  index: string;
+  document: { docRef: string };
 }
 
 function unique(values: string[]): string[] {

@@ -15,6 +15,8 @@ export async function searchAll<T extends { docRef: string }>(
   client: Client,
   index: string,
   query: estypes.QueryDslQueryContainer,
+  /** Source fields to return (`docRef` is always added); all when omitted. */
+  fields?: string[],
 ): Promise<T[]> {
   const byRef = new Map<string, T>();
   let after: estypes.SortResults | undefined;
@@ -28,6 +30,7 @@ export async function searchAll<T extends { docRef: string }>(
       track_total_hits: false,
       ignore_unavailable: true,
       allow_no_indices: true,
+      ...(fields ? { _source: { includes: ['docRef', ...fields] } } : {}),
       ...(after ? { search_after: after } : {}),
     });
     const hits = response.hits.hits;

@@ -18,6 +18,11 @@ export const READS = {
       SELECT trace_id, span_id FROM spans WHERE message_id IN (${IDS})
     ) AS related CROSS JOIN spans ON spans.trace_id = related.trace_id AND spans.span_id = related.span_id
     ORDER BY spans.start_time, spans.trace_id, spans.span_id`,
+  relatedSpanKeys: `SELECT trace_id, span_id FROM (
+      SELECT trace_id, span_id FROM span_links WHERE target_span_id IN (${IDS})
+      UNION
+      SELECT trace_id, span_id FROM spans WHERE message_id IN (${IDS})
+    ) WHERE trace_id NOT IN (${IDS})`,
   eventsById: `SELECT * FROM events WHERE id IN (${IDS}) ORDER BY id`,
   deliveriesByEvent: `SELECT * FROM deliveries WHERE event_id IN (${IDS}) ORDER BY id`,
   edgesTo: `SELECT * FROM edges WHERE to_id IN (${IDS}) ORDER BY id`,
