@@ -83,7 +83,10 @@ describe.each(stores)('causal chain stored in %s', (store) => {
     const lineage = await eventually('the whole chain in the lineage', async () => {
       await collector.idle();
       const { body } = await collector.get<Lineage>(`/api/events/${encodeURIComponent(order.id)}/lineage?direction=down&depth=5`);
-      return body.nodes.length >= 2 && body.edges.length >= 1 ? body : undefined;
+      // Elasticsearch is near-real-time: each index refreshes on its own (~1 s), so an edge can be
+      // searchable a moment before the event it points to. Wait until every node is complete.
+      const complete = body.nodes.length >= 2 && body.edges.length >= 1 && body.nodes.every((n) => n.service);
+      return complete ? body : undefined;
     });
     expect(lineage.root).toBe(order.id);
     const payment = lineage.nodes.find((n) => n.type === 'PaymentAuthorized');

@@ -1,41 +1,14 @@
 /**
  * One "service" of a multi-service test: its own tracer provider with its own `service.name`,
- * exporting over real OTLP/HTTP to the collector, exactly as a separate process would.
+ * exporting over real OTLP/HTTP to the collector, exactly as a separate process would. The demo
+ * shop's services are set up the same way, so the tests use that code.
  */
-import { context, propagation } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { installTracingGlobals, serviceTracing as demoServiceTracing, type ServiceTracing } from '../../collector/src/demo/shop/tracing.js';
 
-let globalsInstalled = false;
+export { installTracingGlobals, type ServiceTracing };
 
-/** Context manager and W3C propagators, as `startCauseway` / NodeSDK install them in a real app. */
-export function installTracingGlobals(): void {
-  if (globalsInstalled) return;
-  globalsInstalled = true;
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
-}
-
-export interface ServiceTracing {
-  serviceName: string;
-  provider: BasicTracerProvider;
-  shutdown(): Promise<void>;
-  flush(): Promise<void>;
-}
-
+/** A service's tracing, with the context manager and W3C propagators an SDK would install. */
 export function serviceTracing(serviceName: string, collectorUrl: string): ServiceTracing {
   installTracingGlobals();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': serviceName }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${collectorUrl}/v1/traces` }), { scheduledDelayMillis: 200 })],
-  });
-  return {
-    serviceName,
-    provider,
-    flush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
-  };
+  return demoServiceTracing(serviceName, collectorUrl);
 }
