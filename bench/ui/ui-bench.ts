@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser, chromiumUnavailableReason } from '../../test/support/browser.js';
-import { startCollectorProcess } from '../../test/e2e/collector-process.js';
+import { startCollectorProcess } from '../../test/support/collector-process.js';
 import type { Report } from '../lib/report.js';
 import { log, repoRoot } from '../lib/services.js';
 import { percentile } from '../lib/stats.js';

@@ -3,7 +3,7 @@
  * the tests then look for in the UI (so the page is checked against the API's answers).
  */
 import { vi } from 'vitest';
-import { startCollectorProcess, type CollectorProcess } from './collector-process.js';
+import { startCollectorProcess, type CollectorProcess } from '../support/collector-process.js';
 
 /** `causeway start --demo`: the collector with the five-service demo shop running against it. */
 export function startShopCollector(): Promise<CollectorProcess> {

@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chromiumUnavailableReason, launchBrowser, type BrowserSession } from '../support/browser.js';
 import { findOrderChain, getEventDetail, startShopCollector, type OrderChain } from './shop-collector.js';
-import type { CollectorProcess } from './collector-process.js';
+import type { CollectorProcess } from '../support/collector-process.js';
 
 const UI_INDEX = resolve(import.meta.dirname, '../../ui/dist/index.html');
 const DOCS_SCREENSHOT = resolve(import.meta.dirname, '../../docs/lineage.png');

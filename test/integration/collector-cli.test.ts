@@ -2,39 +2,15 @@
  * The collector as a user starts it: the `causeway` bin, prints its URL, serves OTLP and the API,
  * keeps what it acknowledged across a restart, and refuses bad flags with a clear message.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startCollectorProcess, type CollectorProcess } from '../support/collector-process.js';
 
+// The bin npm links for users, not the script behind it: `node_modules/.bin/causeway` must work.
 const BIN = resolve(import.meta.dirname, '../../node_modules/.bin/causeway');
-
-function startCli(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(BIN, ['start', '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolvePromise, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`collector did not print its URL:\n${out}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise({ child, url: match[1]! });
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`collector exited with ${code}:\n${out}`)));
-  });
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
-  return new Promise((resolvePromise) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolvePromise(child.exitCode);
-    child.once('exit', (code) => resolvePromise(code));
-    child.kill(signal);
-  });
-}
 
 function otlpJson(traceId: string, spanId: string, messageId: string): unknown {
   const now = BigInt(Date.now()) * 1_000_000n;
@@ -60,17 +36,17 @@ function otlpJson(traceId: string, spanId: string, messageId: string): unknown {
 
 describe('causeway start', () => {
   const dirs: string[] = [];
-  const children: ChildProcess[] = [];
+  const running: CollectorProcess[] = [];
   afterEach(async () => {
-    await Promise.all(children.splice(0).map((c) => stop(c, 'SIGKILL')));
+    await Promise.all(running.splice(0).map((c) => c.stop('SIGKILL')));
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   it('serves OTLP and the API on one port and keeps acknowledged events across a hard kill', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'causeway-cli-'));
     dirs.push(dataDir);
-    const first = await startCli(['--data-dir', dataDir]);
-    children.push(first.child);
+    const first = await startCollectorProcess([], { dataDir });
+    running.push(first);
 
     const health = await fetch(`${first.url}/api/health`);
     expect(health.status).toBe(200);
@@ -84,10 +60,10 @@ describe('causeway start', () => {
     });
     expect(posted.status).toBe(200);
     // Crash right after the acknowledgement: the write-ahead log must bring the event back.
-    await stop(first.child, 'SIGKILL');
+    await first.stop('SIGKILL');
 
-    const second = await startCli(['--data-dir', dataDir]);
-    children.push(second.child);
+    const second = await startCollectorProcess([], { dataDir });
+    running.push(second);
     let status = 0;
     for (let i = 0; i < 40 && status !== 200; i++) {
       status = (await fetch(`${second.url}/api/events/${messageId}`)).status;
@@ -98,7 +74,7 @@ describe('causeway start', () => {
     expect(event.producer.service).toBe('cli-test');
     expect(event.destination).toBe('cli-topic');
 
-    expect(await stop(second.child, 'SIGTERM')).toBe(0);
+    expect(await second.stop('SIGTERM')).toBe(0);
   });
 
   it('refuses a bad flag with a message that names it', () => {

@@ -2,56 +2,28 @@
  * `causeway start --demo` as a user runs it (what `npm start` does): prints the URL, and within
  * seconds the demo shop's events are in the API; SIGTERM stops collector and demo cleanly.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../support/collector.js';
-
-const BIN = resolve(import.meta.dirname, '../../collector/bin/causeway.js');
+import { CAUSEWAY_BIN as BIN, startCollectorProcess, type CollectorProcess } from '../support/collector-process.js';
 
 interface EventSummary { id: string; type: string | null; producer: { service: string } | null }
 
-function startDemoCli(dataDir: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'start', '--demo', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo did not print its URL:\n${out}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match && out.includes('demo:')) {
-        clearTimeout(timer);
-        resolvePromise({ child, url: match[1]!, output: () => out });
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`causeway exited with ${code}:\n${out}`)));
-  });
-}
-
-function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
-  return new Promise((resolvePromise) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolvePromise(child.exitCode);
-    child.once('exit', (code) => resolvePromise(code));
-    child.kill(signal);
-  });
-}
-
 describe('causeway start --demo', () => {
   const dirs: string[] = [];
-  const children: ChildProcess[] = [];
+  const running: CollectorProcess[] = [];
   afterEach(async () => {
-    await Promise.all(children.splice(0).map((c) => stop(c, 'SIGKILL')));
+    await Promise.all(running.splice(0).map((c) => c.stop('SIGKILL')));
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   it('prints the URL, fills the API with the shop events within seconds, and stops cleanly on SIGTERM', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'causeway-demo-'));
-    dirs.push(dataDir);
-    const { child, url, output } = await startDemoCli(dataDir);
-    children.push(child);
+    const demo = await startCollectorProcess(['--demo'], { startTimeoutMs: 30_000, readyWhen: (out) => out.includes('demo:') });
+    running.push(demo);
+    const { url, output } = demo;
     expect(output()).toMatch(/demo: +five shop services over the in-process broker; open http:\/\/127\.0\.0\.1:\d+\//);
 
     const orders = await eventually(
@@ -70,7 +42,7 @@ describe('causeway start --demo', () => {
     });
     expect(services).toEqual(['inventory-service', 'notification-service', 'order-service', 'payment-service', 'shipping-service']);
 
-    expect(await stop(child, 'SIGTERM')).toBe(0);
+    expect(await demo.stop('SIGTERM')).toBe(0);
   });
 
   it('refuses a bad broker URL with a message that names it', () => {
