@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--json] [--cpu-prof] [--only ingest,overhead,query,ui]`
+ * `npm run bench [-- --quick] [--json] [--cpu-prof] [--only ingest,overhead,query,ui,lag]`
  *
  * Runs the benchmarks of issue #6 against the built packages and real services (started like
  * `npm test` does), prints one table, writes every figure to bench-results/<time>.json (and
@@ -14,6 +14,7 @@ import { runIngestBench } from './ingest/ingest-bench.js';
 import { runOverheadBench } from './overhead/overhead-bench.js';
 import { runQueryBench } from './query/query-bench.js';
 import { runUiBench } from './ui/ui-bench.js';
+import { runLagBench } from './lag/lag-bench.js';
 
 /** Sizes: quick keeps the whole run under three minutes on the 2-core reference machine. */
 const SIZES = {
@@ -22,12 +23,14 @@ const SIZES = {
     overhead: { messages: 1500, rounds: 2 },
     query: { events: 20_000, samples: 60 },
     ui: { events: 1000, repetitions: 3, expandRepetitions: 1 },
+    lag: { groups: 2000, partitions: 20, warmupCycles: 10, cycles: 10, fullHistory: false },
   },
   full: {
     ingest: { requests: 400, rounds: 2 },
     overhead: { messages: 10_000, rounds: 3 },
     query: { events: 1_000_000, samples: 300 },
     ui: { events: 1000, repetitions: 10, expandRepetitions: 3 },
+    lag: { groups: 2000, partitions: 20, warmupCycles: 10, cycles: 30, fullHistory: true },
   },
 };
 
@@ -65,6 +68,7 @@ async function main(): Promise<number> {
       if (options.only.includes('query')) await runQueryBench(report, addresses, sizes.query);
     }
     if (options.only.includes('ui')) await runUiBench(report, sizes.ui);
+    if (options.only.includes('lag')) await runLagBench(report, sizes.lag);
   } finally {
     if (!stopping) await services.stop();
   }

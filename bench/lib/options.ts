@@ -1,9 +1,9 @@
 /** Command-line flags of `npm run bench`. */
 import { parseArgs } from 'node:util';
 
-export type BenchName = 'ingest' | 'overhead' | 'query' | 'ui';
-export const BENCH_NAMES: readonly BenchName[] = ['ingest', 'overhead', 'query', 'ui'];
-/** Benchmarks that need Elasticsearch, Kafka or RabbitMQ (`ui` needs only the built collector and Chromium). */
+export type BenchName = 'ingest' | 'overhead' | 'query' | 'ui' | 'lag';
+export const BENCH_NAMES: readonly BenchName[] = ['ingest', 'overhead', 'query', 'ui', 'lag'];
+/** Benchmarks that need Elasticsearch, Kafka or RabbitMQ (`ui` needs only the built collector and Chromium, `lag` nothing). */
 export const NEEDS_SERVICES: readonly BenchName[] = ['ingest', 'overhead', 'query'];
 
 export interface BenchOptions {

@@ -2,7 +2,9 @@
  * `causeway` command line. `causeway start [options]` runs the collector until SIGINT/SIGTERM;
  * with `--demo` it also runs the demo shop against it, started once the collector listens.
  */
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
+import { queuesSeenInSpans } from './lag/sources/queues-seen-in-spans.js';
 import { CONFIG_HELP, ConfigError, parseConfig } from './config.js';
 import type { RunningDemo } from './demo/index.js';
 
@@ -38,7 +40,16 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const app = await buildApp(config);
+  let app;
+  try {
+    app = await buildApp(config);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`causeway: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
   let demo: RunningDemo | undefined;
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
@@ -60,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
     `Causeway collector listening on http://${shownHost}:${port}\n` +
       `  OTLP/HTTP traces: http://${shownHost}:${port}/v1/traces\n` +
       `  API:              http://${shownHost}:${port}/api/events\n` +
+      `  metrics:          http://${shownHost}:${port}/metrics\n` +
       `  store:            ${config.storeUrl.replace(/\/\/[^@/]*@/, '//***@')}\n`,
   );
   if (config.demo) {
@@ -73,9 +85,24 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if (stopping) await demo.stop();
+    await watchDemoLag(app, demo);
     process.stdout.write(`  demo:             five shop services over ${demo.description}; open http://${shownHost}:${port}/\n`);
   }
   return -1;
+}
+
+/** Adds the demo broker's consumer groups to the lag monitor, unless the flags already poll that broker. */
+async function watchDemoLag(app: FastifyInstance, demo: RunningDemo): Promise<void> {
+  try {
+    const source = await demo.createLagSource({ discoverQueues: queuesSeenInSpans(app.store), log: app.log });
+    if (app.lag.hasSource(source.name)) {
+      await source.close();
+      return;
+    }
+    app.lag.addSource(source);
+  } catch (err) {
+    app.log.warn({ err }, 'the demo broker\'s lag is not watched');
+  }
 }
 
 /** The address the in-process demo uses to reach this collector. */

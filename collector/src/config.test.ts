@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config.js';
 
@@ -54,5 +57,53 @@ describe('parseConfig', () => {
     expect(parseConfig(['--demo', '--broker', 'kafka://k1:9092,k2:9093'], {}).demoBroker).toEqual({ kind: 'kafka', brokers: ['k1:9092', 'k2:9093'] });
     expect(parseConfig(['--demo'], { CAUSEWAY_DEMO_BROKER: 'amqp://127.0.0.1:5672' }).demoBroker).toEqual({ kind: 'rabbitmq', url: 'amqp://guest:guest@127.0.0.1:5672' });
     expect(parseConfig([], { CAUSEWAY_DEMO: '1', CAUSEWAY_DEMO_BROKER: 'amqp://app:secret@mq:5672/shop' }).demoBroker).toEqual({ kind: 'rabbitmq', url: 'amqp://app:secret@mq:5672/shop' });
+  });
+
+  it('polls no broker for lag unless asked, every 10 s over 10 polls by default', () => {
+    expect(parseConfig([], {}).lag).toEqual({ intervalMs: 10_000, window: 10, rawRetentionMs: 86_400_000, rollupRetentionMs: 30 * 86_400_000 });
+  });
+
+  it('reads the lag sources and their settings from flags and the environment', () => {
+    const config = parseConfig(
+      ['--kafka', 'k1:9092,k2:9092', '--kafka-groups', 'orders-*, billing', '--lag-interval', '2s', '--lag-window', '6', '--rabbitmq-management', 'http://u:p@mq:15672'],
+      { CAUSEWAY_RABBITMQ_URL: 'amqp://mq:5672', CAUSEWAY_KAFKA_SASL_MECHANISM: 'scram-sha-512', CAUSEWAY_KAFKA_USERNAME: 'u', CAUSEWAY_KAFKA_PASSWORD: 'p', CAUSEWAY_KAFKA_SSL: '1' },
+    );
+    expect(config.lag).toMatchObject({
+      intervalMs: 2000,
+      window: 6,
+      kafka: { brokers: ['k1:9092', 'k2:9092'], groups: ['orders-*', 'billing'], ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } },
+      rabbitmq: { amqpUrl: 'amqp://mq:5672', managementUrl: 'http://u:p@mq:15672' },
+    });
+  });
+
+  it('reads options from a --config file, below flags and environment variables', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'causeway-config-'));
+    try {
+      const file = join(dir, 'causeway.yaml');
+      writeFileSync(file, 'port: 9999\nkafka: [k1:9092, k2:9092]\nlag-interval: 5s\nalert-rules: /etc/causeway/rules.yaml\nkafka-ssl: true\n');
+      const config = parseConfig(['--config', file, '--lag-interval', '3s'], { CAUSEWAY_PORT: '7000' });
+      expect(config).toMatchObject({ port: 7000, alertRulesFile: '/etc/causeway/rules.yaml' });
+      expect(config.lag).toMatchObject({ intervalMs: 3000, kafka: { brokers: ['k1:9092', 'k2:9092'], ssl: true } });
+      writeFileSync(file, 'kafak: k1:9092\n');
+      expect(() => parseConfig(['--config', file], {})).toThrow(/unknown option "kafak"/);
+      expect(() => parseConfig(['--config', join(dir, 'missing.yaml')], {})).toThrow(/cannot be read/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [['--kafka', 'k1'], /--kafka needs host:port/],
+    [['--kafka-groups', 'a*'], /need --kafka/],
+    [['--kafka', 'k1:9092', '--kafka-sasl-mechanism', 'gssapi', '--kafka-username', 'u', '--kafka-password', 'p'], /--kafka-sasl-mechanism must be/],
+    [['--kafka', 'k1:9092', '--kafka-username', 'u'], /--kafka-sasl-mechanism must be/],
+    [['--rabbitmq', 'http://mq:5672'], /--rabbitmq must be an amqp\(s\):\/\/ URL/],
+    [['--rabbitmq-management', 'mq:15672'], /--rabbitmq-management must be an http\(s\):\/\/ URL/],
+    [['--rabbitmq-queues', 'a'], /--rabbitmq-queues needs --rabbitmq/],
+    [['--lag-interval', 'often'], /--lag-interval must be a duration/],
+    [['--lag-interval', '10ms'], /--lag-interval must be at least 200 ms/],
+    [['--lag-window', '2'], /--lag-window must be an integer between 3 and 1000/],
+  ])('rejects lag option %j with a message that says what is wrong', (argv, message) => {
+    expect(() => parseConfig(argv, {})).toThrow(message);
   });
 });

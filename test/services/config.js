@@ -26,6 +26,7 @@ export const HOST = '127.0.0.1';
  * @property {number} kafkaControllerPort
  * @property {number} amqpPort
  * @property {number} amqpDistPort Erlang distribution port; RabbitMQ's default is amqpPort + 20000
+ * @property {number} amqpManagementPort RabbitMQ management HTTP API of the harness's node; amqpPort + 10000 (15672 for 5672)
  * @property {number} startTimeoutMs how long one service may take to become ready
  * @property {boolean} ci with CI=true nothing may be skipped, and messages say so
  * @property {boolean} keepDirs keep data/log temp dirs after stopping (for debugging)
@@ -49,6 +50,7 @@ export function loadConfig(env = process.env) {
     kafkaControllerPort: port(env, 'CAUSEWAY_KAFKA_CONTROLLER_PORT', kafkaPort + 1),
     amqpPort,
     amqpDistPort: port(env, 'CAUSEWAY_AMQP_DIST_PORT', amqpPort + 20000),
+    amqpManagementPort: port(env, 'CAUSEWAY_AMQP_MANAGEMENT_PORT', amqpPort + 10000),
     startTimeoutMs: positiveInt(env, 'CAUSEWAY_SERVICE_START_TIMEOUT_S', 240) * 1000,
     ci: env.CI === 'true' || env.CI === '1',
     keepDirs: env.CAUSEWAY_KEEP_SERVICE_DIRS === '1',

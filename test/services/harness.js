@@ -21,6 +21,7 @@ const GIVEN_ADDRESS_TIMEOUT_MS = 30_000;
  * @property {string} envVar
  * @property {string} address
  * @property {'env' | 'reused' | 'started'} source
+ * @property {Record<string, string>} [extraEnv] more variables for the tests (ServiceDefinition.extraEnvironment)
  */
 
 /**
@@ -48,13 +49,12 @@ export function createHarness({ config, owner, log }) {
    */
   async function ensureOne(service) {
     const say = (/** @type {string} */ line) => log(`${service.name}: ${line}`);
-    const handle = (/** @type {string} */ address, /** @type {ServiceHandle['source']} */ source) => ({
-      id: service.id,
-      name: service.name,
-      envVar: service.envVar,
-      address,
-      source,
-    });
+    const handle = async (/** @type {string} */ address, /** @type {ServiceHandle['source']} */ source) => {
+      /** @type {ServiceHandle} */
+      const result = { id: service.id, name: service.name, envVar: service.envVar, address, source };
+      if (service.extraEnvironment) result.extraEnv = await service.extraEnvironment(address, config, say);
+      return result;
+    };
 
     const given = process.env[service.envVar];
     if (given) {
@@ -154,7 +154,7 @@ export function createHarness({ config, owner, log }) {
  * @returns {Record<string, string>}
  */
 export function testEnvironment(handles) {
-  return Object.fromEntries(handles.map((handle) => [handle.envVar, handle.address]));
+  return Object.fromEntries(handles.flatMap((handle) => [[handle.envVar, handle.address], ...Object.entries(handle.extraEnv ?? {})]));
 }
 
 /**

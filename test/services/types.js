@@ -38,6 +38,8 @@
  * @property {(address: string) => Promise<void>} probe resolves only if a ready instance of this service answers
  * @property {(config: import('./config.js').HarnessConfig, context: StartContext) => Promise<void>} start
  *   installs if needed, spawns, registers, and waits until ready (throws ServiceError otherwise)
+ * @property {(address: string, config: import('./config.js').HarnessConfig, log: (line: string) => void) => Promise<Record<string, string>>} [extraEnvironment]
+ *   more CAUSEWAY_TEST_* variables that follow from the address (e.g. RabbitMQ's management URL)
  */
 
 export {};

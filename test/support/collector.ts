@@ -20,10 +20,11 @@ export interface RunningCollector {
   close(): Promise<void>;
 }
 
-export async function startCollector(store: StoreKind): Promise<RunningCollector> {
+/** @param extraArgs further `causeway start` flags, e.g. lag sources and alert rules. */
+export async function startCollector(store: StoreKind, extraArgs: string[] = []): Promise<RunningCollector> {
   const dataDir = mkdtempSync(join(tmpdir(), 'causeway-it-'));
   const indexPrefix = uniqueName('cw-it').toLowerCase();
-  const args = ['--port', '0', '--data-dir', dataDir, '--log-level', 'warn'];
+  const args = ['--port', '0', '--data-dir', dataDir, '--log-level', 'warn', ...extraArgs];
   if (store === 'elasticsearch') args.push('--store', services.elasticsearchUrl, '--es-index-prefix', indexPrefix);
   const app = await buildApp(parseConfig(args, {}), { logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -5,6 +5,8 @@
 export const services = {
   kafkaBrokers: (process.env.CAUSEWAY_TEST_KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
   amqpUrl: process.env.CAUSEWAY_TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+  /** RabbitMQ's management HTTP API, credentials in the URL (the harness's node enables the plugin). */
+  rabbitmqManagementUrl: process.env.CAUSEWAY_TEST_RABBITMQ_MANAGEMENT_URL ?? 'http://guest:guest@127.0.0.1:15672',
   elasticsearchUrl: process.env.CAUSEWAY_TEST_ES_URL ?? 'http://127.0.0.1:9200',
 };
 

@@ -1,8 +1,12 @@
 /** Routes and the frame around every page. */
+import { lazy, Suspense } from 'react';
 import { NavLink, Route, Routes, useLocation } from 'react-router';
-import { Empty } from './components/States';
+import { Empty, Loading } from './components/States';
 import { LineagePage } from './pages/lineage/LineagePage';
 import { TopologyPage } from './pages/topology/TopologyPage';
+
+// Lazy: the Lag page brings the chart library, which the other pages do not need.
+const LagPage = lazy(() => import('./pages/lag/LagPage').then((module) => ({ default: module.LagPage })));
 
 /** The time range and refresh carry over between pages; page-specific parameters do not. */
 const SHARED_PARAMS = ['range', 'from', 'to', 'refresh'];
@@ -41,6 +45,9 @@ export function App() {
           <NavLink to={{ pathname: '/topology', search: carried }} className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}>
             Topology
           </NavLink>
+          <NavLink to={{ pathname: '/lag', search: carried }} className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}>
+            Lag
+          </NavLink>
         </nav>
       </header>
       <div id="content" className="app-content">
@@ -48,7 +55,15 @@ export function App() {
           <Route path="/" element={<LineagePage />} />
           <Route path="/events/:id" element={<LineagePage />} />
           <Route path="/topology" element={<TopologyPage />} />
-          <Route path="*" element={<Empty>There is no page at {pathname}. Use Lineage or Topology above.</Empty>} />
+          <Route
+            path="/lag"
+            element={
+              <Suspense fallback={<Loading what="the Lag page" />}>
+                <LagPage />
+              </Suspense>
+            }
+          />
+          <Route path="*" element={<Empty>There is no page at {pathname}. Use Lineage, Topology or Lag above.</Empty>} />
         </Routes>
       </div>
     </div>

@@ -6,6 +6,8 @@ import { describeBroker, type DemoBroker } from './broker-url.js';
 import { startShop, type RunningShop, type ShopOptions } from './shop/shop.js';
 import type { ShopTransport, TransportOptions } from './shop/transport.js';
 import { InProcessTransport } from './shop/transports/in-process.js';
+import type { LagSource } from '../lag/types.js';
+import { createDemoLagSource, type DemoLagSourceOptions } from './lag-source.js';
 
 export { parseBrokerUrl, describeBroker, type DemoBroker } from './broker-url.js';
 export { startShop, type RunningShop, type ShopOptions } from './shop/shop.js';
@@ -26,6 +28,8 @@ export interface DemoOptions extends TransportOptions {
 export interface RunningDemo extends RunningShop {
   /** Where the shop's messages flow, for the startup banner. */
   description: string;
+  /** A lag source watching the demo's consumer groups on its broker. */
+  createLagSource(options: Omit<DemoLagSourceOptions, 'prefix'>): Promise<LagSource>;
 }
 
 /** Builds the transport; the real brokers' clients are loaded only when asked for. */
@@ -42,7 +46,14 @@ export async function createTransport(broker: DemoBroker | undefined, options: T
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const { collectorUrl, broker, ordersPerSecond, behaviour, ...transportOptions } = options;
   // On a real broker the shop's names are prefixed so they cannot clash with the user's own topics or queues.
-  const transport = await createTransport(broker, { ...transportOptions, prefix: transportOptions.prefix ?? (broker ? DEMO_PREFIX : '') });
+  const prefix = transportOptions.prefix ?? (broker ? DEMO_PREFIX : '');
+  const transport = await createTransport(broker, { ...transportOptions, prefix });
   const shop = await startShop({ collectorUrl, transport, ordersPerSecond, behaviour });
-  return { counters: shop.counters, stop: () => shop.stop(), description: describeBroker(broker) };
+  const inProcess = transport instanceof InProcessTransport ? transport.broker : undefined;
+  return {
+    counters: shop.counters,
+    stop: () => shop.stop(),
+    description: describeBroker(broker),
+    createLagSource: (options) => createDemoLagSource(broker, inProcess, { ...options, prefix }),
+  };
 }

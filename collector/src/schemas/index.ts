@@ -4,3 +4,5 @@ export * from './events.js';
 export * from './lineage.js';
 export * from './topology.js';
 export * from './traces.js';
+export * from './lag.js';
+export * from './alerts.js';

@@ -11,7 +11,8 @@ export type * from './store.js';
 export { SqliteStore } from './sqlite/sqlite-store.js';
 export { ElasticsearchStore, type ElasticsearchStoreOptions } from './elasticsearch/elasticsearch-store.js';
 export { BulkWriteError, type BulkItemFailure } from './elasticsearch/bulk.js';
-export { MAX_SEARCH_LIMIT } from './limits.js';
+export { MAX_ALERT_EVENT_LIMIT, MAX_LAG_SAMPLE_LIMIT, MAX_SEARCH_LIMIT } from './limits.js';
+export { invalidQueueTimeQuery, MAX_QUEUE_TIME_POINTS, MAX_QUEUE_TIME_SERIES } from './queue-time-math.js';
 
 /**
  * `sqlite:<path>` (directory created on init), `sqlite::memory:`, or an `http(s)://` Elasticsearch

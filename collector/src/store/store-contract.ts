@@ -6,8 +6,8 @@
  *
  * Visibility rule the suite encodes: spans are readable as soon as `putSpans` returns (the
  * correlator reads them straight back); events, deliveries and edges may become readable later
- * (Elasticsearch is near-real-time). The suite therefore calls `settle` after writing those, and
- * never after `putSpans`.
+ * (Elasticsearch is near-real-time). The suite therefore calls `settle` after writing those (and
+ * lag samples and alert events), and never after `putSpans` or an alert rule write.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from './store.js';
@@ -17,6 +17,9 @@ import { describeSearchContract } from './contract/search.js';
 import { describeSpanContract } from './contract/spans.js';
 import type { ContractHarness } from './contract/harness.js';
 import { describeTopologyContract } from './contract/topology.js';
+import { describeAlertContract } from './contract/alerts.js';
+import { describeLagContract } from './contract/lag.js';
+import { describeQueueTimeContract } from './contract/queue-time.js';
 
 export interface StoreContractOptions {
   /**
@@ -69,5 +72,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeDerivedRecordContract(harness);
     describeSearchContract(harness);
     describeTopologyContract(harness);
+    describeQueueTimeContract(harness);
+    describeLagContract(harness);
+    describeAlertContract(harness);
   });
 }

@@ -6,6 +6,8 @@
  * thing twice changes nothing: re-sent OTLP batches never double-count.
  */
 import type { SpanRecord } from '../model/span.js';
+import type { LagSample, LagSampleQuery, QueueTimeQuery, QueueTimeSeries } from '../lag/types.js';
+import type { AlertEvent, AlertEventQuery, AlertRule } from '../alerts/types.js';
 
 export type DeliveryOutcome = 'ok' | 'error' | 'retried' | 'dead-lettered' | 'pending';
 
@@ -159,4 +161,34 @@ export interface Store {
   searchEvents(query: EventSearch): Promise<EventRecord[]>;
   /** Events published, and deliveries received, within `from ≤ t ≤ to`. */
   topology(range: { from: number; to: number }): Promise<{ producers: ProducerEdgeRow[]; consumers: ConsumerEdgeRow[] }>;
+
+  /**
+   * Time in queue of deliveries (publish → start of processing, `queueMs`) received within
+   * `from ≤ receivedAt ≤ to`, per consumer group and destination, in buckets of `bucketMs`
+   * (aligned to multiples of `bucketMs` since the epoch). Deliveries without a queue time are left
+   * out; deliveries without a group count under group ''. At most 200 series, busiest first.
+   * Points are sorted by time, empty buckets left out. `from > to` gives []; rejects with a
+   * RangeError when `bucketMs` is not a whole number ≥ 1 or the range spans more than 5,000
+   * buckets (`invalidQueueTimeQuery` in `queue-time-math.ts` tells beforehand, for a 400).
+   */
+  queueTimeSeries(query: QueueTimeQuery): Promise<QueueTimeSeries[]>;
+
+  /** Lag samples are overwritten by id (`lagSampleId`); durable on resolve, visible a moment later (Elasticsearch). */
+  putLagSamples(samples: LagSample[]): Promise<void>;
+  /** Samples of one resolution within `from ≤ at ≤ to`, oldest first (then cluster, group, destination, partition); `limit` is capped at 200,000 (MAX_LAG_SAMPLE_LIMIT). */
+  getLagSamples(query: LagSampleQuery): Promise<LagSample[]>;
+  /** Retention: removes samples of this resolution older than `before` (epoch ms; may keep up to a day more on Elasticsearch, which drops whole daily indices). */
+  deleteLagSamples(query: { resolutionMs: number; before: number }): Promise<void>;
+
+  /** API-defined alert rules (file rules are never stored). Read-your-writes on both stores. */
+  putAlertRule(rule: AlertRule): Promise<void>;
+  /** Ordered by id. */
+  listAlertRules(): Promise<AlertRule[]>;
+  /** True when a rule was deleted. */
+  deleteAlertRule(id: string): Promise<boolean>;
+
+  /** Alert history; events are overwritten by id. */
+  putAlertEvents(events: AlertEvent[]): Promise<void>;
+  /** Newest first (then id); `limit` is capped at 10,000 (MAX_ALERT_EVENT_LIMIT). */
+  listAlertEvents(query: AlertEventQuery): Promise<AlertEvent[]>;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, fetchJson, queryString } from './client';
-import { topologySchema } from './schemas';
+import { ApiError, deleteResource, fetchJson, postJson, queryString } from './client';
+import { errorResponseSchema, topologySchema } from './schemas';
 
 function answer(status: number, body: string) {
   vi.stubGlobal('fetch', vi.fn(async () => new Response(body, { status, headers: { 'content-type': 'application/json' } })));
@@ -39,6 +39,23 @@ describe('fetchJson', () => {
   it('reports an unreachable collector as a network error', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('fetch failed'))));
     await expect(fetchJson('/api/topology', topologySchema)).rejects.toMatchObject({ kind: 'network' });
+  });
+});
+
+describe('postJson and deleteResource', () => {
+  it('posts JSON and validates the answer', async () => {
+    const fetchMock = vi.fn(async (_path: string, _init?: RequestInit) => new Response(JSON.stringify({ error: 'created' }), { status: 201 }));
+    vi.stubGlobal('fetch', fetchMock);
+    await expect(postJson('/api/things', { name: 'x' }, errorResponseSchema)).resolves.toEqual({ error: 'created' });
+    const init = fetchMock.mock.calls[0]?.[1];
+    expect([init?.method, init?.body, (init?.headers as Record<string, string>)['content-type']]).toEqual(['POST', '{"name":"x"}', 'application/json']);
+  });
+
+  it('treats an empty 204 as a deleted resource and passes on a refusal', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(null, { status: 204 })));
+    await expect(deleteResource('/api/things/1')).resolves.toBeUndefined();
+    answer(409, JSON.stringify({ error: 'conflict', message: 'rules from the rules file cannot be deleted through the API' }));
+    await expect(deleteResource('/api/things/file:x')).rejects.toMatchObject({ status: 409, message: 'rules from the rules file cannot be deleted through the API (HTTP 409)' });
   });
 });
 

@@ -21,9 +21,26 @@ export class ApiError extends Error {
 }
 
 export async function fetchJson<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): Promise<z.infer<S>> {
+  const body = await request(path, { method: 'GET' }, signal);
+  return parseAnswer(path, body, schema);
+}
+
+/** POST a JSON body and validate the answer (e.g. the created resource). */
+export async function postJson<S extends z.ZodType>(path: string, payload: unknown, schema: S, signal?: AbortSignal): Promise<z.infer<S>> {
+  const body = await request(path, { method: 'POST', body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }, signal);
+  return parseAnswer(path, body, schema);
+}
+
+/** DELETE a resource; a 2xx answer (usually 204, no body) is success. */
+export async function deleteResource(path: string, signal?: AbortSignal): Promise<void> {
+  await request(path, { method: 'DELETE' }, signal);
+}
+
+/** Sends the request and returns the parsed JSON body of a 2xx answer (undefined when empty or not JSON). */
+async function request(path: string, init: RequestInit, signal: AbortSignal | undefined): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(path, { headers: { accept: 'application/json' }, signal });
+    response = await fetch(path, { ...init, headers: { accept: 'application/json', ...(init.headers as Record<string, string> | undefined) }, signal });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new ApiError(`Could not reach the collector (${(err as Error).message})`, 'network');
@@ -34,6 +51,10 @@ export async function fetchJson<S extends z.ZodType>(path: string, schema: S, si
     const reason = parsedError.success ? (parsedError.data.message ?? parsedError.data.error) : response.statusText;
     throw new ApiError(`${reason || 'request failed'} (HTTP ${response.status})`, 'http', response.status);
   }
+  return body;
+}
+
+function parseAnswer<S extends z.ZodType>(path: string, body: unknown, schema: S): z.infer<S> {
   if (body === undefined) throw new ApiError(`The collector answered ${path} with something that is not JSON`, 'invalid-response');
   const parsed = schema.safeParse(body);
   if (!parsed.success) {

@@ -1,13 +1,23 @@
-/** One function per collector endpoint the UI reads. */
-import { fetchJson, queryString } from './client';
+/** One function per collector endpoint the UI reads or writes. */
+import { deleteResource, fetchJson, postJson, queryString } from './client';
 import {
+  alertRuleSchema,
+  alertRulesResponseSchema,
+  alertsResponseSchema,
   eventDetailSchema,
   eventSearchResponseSchema,
+  lagResponseSchema,
+  lagStatusResponseSchema,
   lineageSchema,
   topologySchema,
   traceSchema,
+  type AlertRuleBody,
+  type AlertRuleView,
+  type AlertsResponse,
   type EventDetail,
   type EventSummary,
+  type LagResponse,
+  type LagStatusResponse,
   type Lineage,
   type LineageDirection,
   type Topology,
@@ -42,4 +52,37 @@ export function getTopology(range: { from: string; to: string }, signal?: AbortS
 
 export function getTrace(traceId: string, signal?: AbortSignal): Promise<Trace> {
   return fetchJson(`/api/traces/${encodeURIComponent(traceId)}`, traceSchema, signal);
+}
+
+export function getLagStatus(signal?: AbortSignal): Promise<LagStatusResponse> {
+  return fetchJson('/api/lag/status', lagStatusResponseSchema, signal);
+}
+
+export interface LagQuery {
+  group?: string;
+  destination?: string;
+  cluster?: string;
+  from: string;
+  to: string;
+}
+
+export function getLag(params: LagQuery, signal?: AbortSignal): Promise<LagResponse> {
+  return fetchJson(`/api/lag${queryString({ ...params })}`, lagResponseSchema, signal);
+}
+
+export function getAlerts(params: { limit?: number; group?: string }, signal?: AbortSignal): Promise<AlertsResponse> {
+  return fetchJson(`/api/alerts${queryString({ ...params })}`, alertsResponseSchema, signal);
+}
+
+export async function getAlertRules(signal?: AbortSignal): Promise<AlertRuleView[]> {
+  const answer = await fetchJson('/api/alerts/rules', alertRulesResponseSchema, signal);
+  return answer.rules;
+}
+
+export function createAlertRule(body: AlertRuleBody, signal?: AbortSignal): Promise<AlertRuleView> {
+  return postJson('/api/alerts/rules', body, alertRuleSchema, signal);
+}
+
+export function deleteAlertRule(id: string, signal?: AbortSignal): Promise<void> {
+  return deleteResource(`/api/alerts/rules/${encodeURIComponent(id)}`, signal);
 }

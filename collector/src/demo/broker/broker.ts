@@ -13,7 +13,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GroupQueue } from './group-queue.js';
-import type { BrokerMessage, BrokerOptions, ConsumerOptions, DeadLetterReason, DeliveryHandler, DestinationKind, GroupStats, Subscription } from './types.js';
+import type {
+  BrokerMessage,
+  BrokerOptions,
+  ConsumerOptions,
+  DeadLetterReason,
+  DeliveryHandler,
+  DestinationKind,
+  GroupLagSnapshot,
+  GroupStats,
+  Subscription,
+} from './types.js';
 
 interface Destination {
   kind: DestinationKind;
@@ -84,6 +94,35 @@ export class InProcessBroker {
     return destination?.groups.get(destination.kind === 'queue' ? destinationName : (group ?? ''))?.stats();
   }
 
+  /**
+   * Every group's queue on every destination, dead-letter queues included: a read-only copy for the
+   * consumer-lag monitor, cheap enough to take every poll (no message is copied).
+   */
+  lagSnapshot(): GroupLagSnapshot[] {
+    const snapshot: GroupLagSnapshot[] = [];
+    for (const [destination, { kind, groups }] of this.destinations) {
+      for (const [group, queue] of groups) {
+        const { ready, inFlight, delivered, acked, deadLettered } = queue.stats();
+        const entry: GroupLagSnapshot = {
+          destination,
+          kind,
+          group,
+          consumers: queue.consumerCount,
+          ready,
+          inFlight,
+          delivered,
+          acked,
+          deadLettered,
+          deadLetter: isDeadLetterQueue(destination),
+        };
+        const head = queue.headPublishedAt;
+        if (head !== undefined) entry.headPublishedAt = head;
+        snapshot.push(entry);
+      }
+    }
+    return snapshot;
+  }
+
   /** Messages published to a topic while no group was subscribed. */
   unrouted(destinationName: string): number {
     return this.destinations.get(destinationName)?.unrouted ?? 0;
@@ -98,13 +137,12 @@ export class InProcessBroker {
   private groupQueue(name: string, destination: Destination, group: string): GroupQueue {
     let queue = destination.groups.get(group);
     if (!queue) {
-      const isDeadLetterQueue = name.endsWith('.dlq');
       const deadLetterName = destination.kind === 'queue' ? `${name}.dlq` : `${name}.${group}.dlq`;
       queue = new GroupQueue({
         destination: name,
         group,
         ...this.settings,
-        deadLetter: isDeadLetterQueue ? undefined : (message, reason, attempts) => this.deadLetter(deadLetterName, message, reason, attempts, name, group),
+        deadLetter: isDeadLetterQueue(name) ? undefined : (message, reason, attempts) => this.deadLetter(deadLetterName, message, reason, attempts, name, group),
       });
       destination.groups.set(group, queue);
     }
@@ -123,4 +161,9 @@ export class InProcessBroker {
     };
     this.destinations.get(queueName)?.groups.get(queueName)?.enqueue({ ...message, headers });
   }
+}
+
+/** Dead-letter queues are named `<queue>.dlq` and `<topic>.<group>.dlq`; they never dead-letter further. */
+export function isDeadLetterQueue(destination: string): boolean {
+  return destination.endsWith('.dlq');
 }

@@ -77,6 +77,15 @@ export class GroupQueue {
     return { ready: this.ready.length, inFlight: this.consumers.reduce((n, c) => n + c.inFlight, 0), ...this.counters };
   }
 
+  get consumerCount(): number {
+    return this.consumers.length;
+  }
+
+  /** Publish time of the next message to deliver (a requeued one goes back to the head). */
+  get headPublishedAt(): number | undefined {
+    return this.ready[0]?.message.publishedAt;
+  }
+
   /** Stop delivering, drop timers, and wait (at most `graceMs`) for handlers already running. */
   async close(graceMs: number): Promise<void> {
     this.closed = true;

@@ -1,2 +1,2 @@
-export { InProcessBroker, DEAD_LETTER_HEADERS } from './broker.js';
+export { InProcessBroker, DEAD_LETTER_HEADERS, isDeadLetterQueue } from './broker.js';
 export type * from './types.js';

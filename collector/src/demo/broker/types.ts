@@ -64,6 +64,27 @@ export interface GroupStats {
   dropped: number;
 }
 
+/**
+ * One group's queue as the consumer-lag monitor reads it (`InProcessBroker.lagSnapshot`): depths,
+ * cumulative counters since the broker started, and how many consumers are attached.
+ */
+export interface GroupLagSnapshot {
+  destination: string;
+  kind: DestinationKind;
+  /** The consumer group; for a queue, the queue's name. */
+  group: string;
+  consumers: number;
+  ready: number;
+  inFlight: number;
+  delivered: number;
+  acked: number;
+  deadLettered: number;
+  /** Epoch ms when the message at the head of the ready list was published; absent when none is ready. */
+  headPublishedAt?: number;
+  /** A dead-letter queue the broker created (`<queue>.dlq`, `<topic>.<group>.dlq`). */
+  deadLetter: boolean;
+}
+
 export interface Subscription {
   /** Stops deliveries to this consumer; its unsettled deliveries go back to the group. */
   close(): void;

@@ -3,6 +3,8 @@ import { deleteIndexPrefix } from '../../../../test/support/elasticsearch.js';
 import { services, uniqueName } from '../../../../test/support/services.js';
 import { createStore } from '../index.js';
 import { describeStoreContract } from '../store-contract.js';
+import { lagSampleId } from '../../lag/types.js';
+import { alertEvent, alertRule, lagSample } from '../contract/lag-records.js';
 import { BASE_DAY, event, span } from '../contract/records.js';
 import { BulkWriteError } from './bulk.js';
 import { ElasticsearchStore } from './elasticsearch-store.js';
@@ -32,7 +34,11 @@ describe('ElasticsearchStore', () => {
     await store.init();
     const { index_templates: templates } = await admin.client.indices.getIndexTemplate({ name: `${prefix}-*` });
     expect(templates.map((t) => [t.name, t.index_template.index_patterns, t.index_template.priority]).sort()).toEqual(
-      ['deliveries', 'edges', 'events', 'spans'].map((kind) => [`${prefix}-${kind}`, [`${prefix}-${kind}-*`], 500]),
+      [
+        [`${prefix}-alert-events`, [`${prefix}-alert-events`], 500],
+        [`${prefix}-alert-rules`, [`${prefix}-alert-rules`], 500],
+        ...['deliveries', 'edges', 'events', 'lag', 'spans'].map((kind) => [`${prefix}-${kind}`, [`${prefix}-${kind}-*`], 500]),
+      ],
     );
 
     const late = span({ startTime: BASE_DAY + 86_399_999.5 });
@@ -44,6 +50,27 @@ describe('ElasticsearchStore', () => {
     expect(mapping.startTime).toMatchObject({ type: 'date_nanos' });
     expect(mapping.attributes).toMatchObject({ type: 'object', enabled: false });
     expect(mapping.traceId).toMatchObject({ type: 'keyword' });
+    await store.close();
+  });
+
+  it('writes lag samples to daily indices per resolution, keyed by the sample id, and alerts to their own indices', async () => {
+    const store = new ElasticsearchStore(services.elasticsearchUrl, { indexPrefix: prefix });
+    await store.init();
+    const raw = lagSample({ cluster: 'naming', at: BASE_DAY + 86_399_999 });
+    const minute = lagSample({ cluster: 'naming', at: BASE_DAY + 86_400_000, resolutionMs: 60_000 });
+    await store.putLagSamples([raw, minute]);
+    expect((await admin.client.get({ index: `${prefix}-lag-raw-2024.03.10`, id: lagSampleId(raw) })).found).toBe(true);
+    expect((await admin.client.get({ index: `${prefix}-lag-60000ms-2024.03.11`, id: lagSampleId(minute) })).found).toBe(true);
+    const mapping = (await admin.client.indices.getMapping({ index: `${prefix}-lag-raw-2024.03.10` }))[`${prefix}-lag-raw-2024.03.10`]?.mappings.properties ?? {};
+    expect(mapping.at).toMatchObject({ type: 'date_nanos' });
+    expect(mapping.group).toMatchObject({ type: 'keyword' });
+
+    const rule = alertRule();
+    await store.putAlertRule(rule);
+    expect((await admin.client.get({ index: `${prefix}-alert-rules`, id: rule.id })).found).toBe(true);
+    await store.putAlertEvents([alertEvent({ ruleId: rule.id })]);
+    expect((await admin.client.count({ index: `${prefix}-alert-events`, query: { term: { ruleId: rule.id } } })).count).toBe(1);
+    await expect(store.putLagSamples([lagSample({ resolutionMs: -1 })])).rejects.toThrow(/resolution/);
     await store.close();
   });
 

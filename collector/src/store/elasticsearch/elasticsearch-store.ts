@@ -1,7 +1,10 @@
 /**
  * The Elasticsearch store: one composable index template per record kind, daily indices
  * (`<prefix>-<kind>-YYYY.MM.DD`, UTC day of the record's own time), bulk writes keyed by the
- * records' deterministic ids, reads across all daily indices of a kind.
+ * records' deterministic ids, reads across all daily indices of a kind. Lag samples live in daily
+ * indices per resolution (`<prefix>-lag-raw-…`, `<prefix>-lag-<ms>ms-…`, see `lag.ts`), alert
+ * rules and history in one index each (`<prefix>-alert-rules`, `<prefix>-alert-events`, see
+ * `alerts.ts`).
  *
  * Visibility: `putSpans` refreshes the span indices it wrote before returning, because the
  * correlator searches for those spans immediately afterwards and a search only sees refreshed
@@ -12,6 +15,8 @@
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
 import type { SpanRecord } from '../../model/span.js';
+import type { LagSample, LagSampleQuery, QueueTimeQuery, QueueTimeSeries } from '../../lag/types.js';
+import type { AlertEvent, AlertEventQuery, AlertRule } from '../../alerts/types.js';
 import type { ElasticsearchStoreConfig } from '../config.js';
 import { clampSearchLimit } from '../limits.js';
 import type {
@@ -44,7 +49,10 @@ import {
   type SpanDoc,
 } from './documents.js';
 import { DEFAULT_INDEX_PREFIX, docId, IndexNames, RECORD_KINDS, validateIndexPrefix, type RecordKind } from './index-names.js';
-import { indexTemplate } from './mappings.js';
+import { deleteAlertRule, listAlertEvents, listAlertRules, putAlertEvents, putAlertRule } from './alerts.js';
+import { deleteLagSamples, getLagSamples, putLagSamples } from './lag.js';
+import { indexTemplate, lagAndAlertTemplates } from './mappings.js';
+import { esQueueTimeSeries } from './queue-time.js';
 import { inSlices, searchAll, TERMS_PER_QUERY } from './reads.js';
 import { timeRange } from './time-range.js';
 import { esTopology } from './topology.js';
@@ -82,6 +90,7 @@ export class ElasticsearchStore implements Store {
     // PUT replaces a template whole, so this is idempotent and upgrades an older mapping for the
     // daily indices created from now on.
     for (const kind of RECORD_KINDS) await this.client.indices.putIndexTemplate(indexTemplate(this.names, kind));
+    for (const template of lagAndAlertTemplates(this.names)) await this.client.indices.putIndexTemplate(template);
   }
 
   async close(): Promise<void> {
@@ -238,6 +247,42 @@ export class ElasticsearchStore implements Store {
 
   async topology(range: { from: number; to: number }): Promise<{ producers: ProducerEdgeRow[]; consumers: ConsumerEdgeRow[] }> {
     return esTopology(this.client, this.names, range);
+  }
+
+  async queueTimeSeries(query: QueueTimeQuery): Promise<QueueTimeSeries[]> {
+    return esQueueTimeSeries(this.client, this.names, query);
+  }
+
+  async putLagSamples(samples: LagSample[]): Promise<void> {
+    await putLagSamples(this.client, this.names, samples, this.bulkOptions);
+  }
+
+  async getLagSamples(query: LagSampleQuery): Promise<LagSample[]> {
+    return getLagSamples(this.client, this.names, query);
+  }
+
+  async deleteLagSamples(query: { resolutionMs: number; before: number }): Promise<void> {
+    await deleteLagSamples(this.client, this.names, query);
+  }
+
+  async putAlertRule(rule: AlertRule): Promise<void> {
+    await putAlertRule(this.client, this.names, rule);
+  }
+
+  async listAlertRules(): Promise<AlertRule[]> {
+    return listAlertRules(this.client, this.names);
+  }
+
+  async deleteAlertRule(id: string): Promise<boolean> {
+    return deleteAlertRule(this.client, this.names, id);
+  }
+
+  async putAlertEvents(events: AlertEvent[]): Promise<void> {
+    await putAlertEvents(this.client, this.names, events, this.bulkOptions);
+  }
+
+  async listAlertEvents(query: AlertEventQuery): Promise<AlertEvent[]> {
+    return listAlertEvents(this.client, this.names, query);
   }
 
   /**

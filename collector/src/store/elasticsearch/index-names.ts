@@ -30,11 +30,7 @@ export class IndexNames {
   /** `<prefix>-<kind>-YYYY.MM.DD` of the UTC day of `epochMs`. */
   daily(kind: RecordKind, epochMs: number): string {
     if (!Number.isFinite(epochMs)) throw new Error(`cannot place a ${kind} record with time ${epochMs} in a daily index`);
-    const day = new Date(Math.min(Math.max(epochMs, 0), LAST_NAMED_DAY_MS));
-    const yyyy = String(day.getUTCFullYear()).padStart(4, '0');
-    const mm = String(day.getUTCMonth() + 1).padStart(2, '0');
-    const dd = String(day.getUTCDate()).padStart(2, '0');
-    return `${this.prefix}-${kind}-${yyyy}.${mm}.${dd}`;
+    return `${this.prefix}-${kind}-${utcDay(epochMs)}`;
   }
 
   /** Every daily index of a kind: what reads search. */
@@ -45,6 +41,57 @@ export class IndexNames {
   template(kind: RecordKind): string {
     return `${this.prefix}-${kind}`;
   }
+
+  /**
+   * Lag samples: a daily index per resolution, `<prefix>-lag-raw-YYYY.MM.DD` for raw samples and
+   * `<prefix>-lag-<resolutionMs>ms-YYYY.MM.DD` for downsampled ones, so that retention (per
+   * resolution) drops whole indices and a read of one resolution searches only its own.
+   */
+  lagDaily(resolutionMs: number, epochMs: number): string {
+    if (!Number.isFinite(epochMs)) throw new Error(`cannot place a lag sample with time ${epochMs} in a daily index`);
+    return `${this.lagPrefix(resolutionMs)}${utcDay(epochMs)}`;
+  }
+
+  /** Every daily index of one resolution (`<prefix>-lag-raw-*`), or of all (`<prefix>-lag-*`). */
+  lagPattern(resolutionMs?: number): string {
+    return resolutionMs === undefined ? `${this.prefix}-lag-*` : `${this.lagPrefix(resolutionMs)}*`;
+  }
+
+  /** Start (epoch ms) of the UTC day a lag index of this resolution holds, or undefined for another index. */
+  lagIndexDay(resolutionMs: number, index: string): number | undefined {
+    const prefix = this.lagPrefix(resolutionMs);
+    if (!index.startsWith(prefix)) return undefined;
+    const match = /^(\d{4})\.(\d{2})\.(\d{2})$/.exec(index.slice(prefix.length));
+    if (!match) return undefined;
+    return Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  }
+
+  lagTemplate(): string {
+    return `${this.prefix}-lag`;
+  }
+
+  /** One small index each: API-defined alert rules, and alert history. */
+  alertRules(): string {
+    return `${this.prefix}-alert-rules`;
+  }
+
+  alertEvents(): string {
+    return `${this.prefix}-alert-events`;
+  }
+
+  private lagPrefix(resolutionMs: number): string {
+    if (!Number.isSafeInteger(resolutionMs) || resolutionMs < 0) throw new Error(`lag resolution must be a whole number of ms ≥ 0 (got ${resolutionMs})`);
+    return `${this.prefix}-lag-${resolutionMs === 0 ? 'raw' : `${resolutionMs}ms`}-`;
+  }
+}
+
+/** `YYYY.MM.DD` of the UTC day of `epochMs` (clamped to years 1970–9999). */
+function utcDay(epochMs: number): string {
+  const day = new Date(Math.min(Math.max(epochMs, 0), LAST_NAMED_DAY_MS));
+  const yyyy = String(day.getUTCFullYear()).padStart(4, '0');
+  const mm = String(day.getUTCMonth() + 1).padStart(2, '0');
+  const dd = String(day.getUTCDate()).padStart(2, '0');
+  return `${yyyy}.${mm}.${dd}`;
 }
 
 /** Elasticsearch rejects `_id`s longer than 512 bytes. */

@@ -110,10 +110,83 @@ const MAPPINGS: Record<RecordKind, Record<string, estypes.MappingProperty>> = {
   },
 };
 
+/** Lag samples (all resolutions): the sample as-is plus `docRef`. */
+const LAG_SAMPLE_MAPPING: Record<string, estypes.MappingProperty> = {
+  docRef: keyword,
+  at: time,
+  resolutionMs: { type: 'long' },
+  system: keyword,
+  cluster: keyword,
+  group: keyword,
+  destination: keyword,
+  partition: { type: 'long' },
+  lag: number,
+  lagSeconds: number,
+  drainSeconds: number,
+  position: number,
+  logStart: number,
+  logEnd: number,
+  ready: number,
+  unacked: number,
+  members: number,
+  status: keyword,
+  noCommit: { type: 'boolean' },
+};
+
+/** An API rule: only its id is indexed; the rule itself is stored whole, never queried into. */
+const ALERT_RULE_MAPPING: Record<string, estypes.MappingProperty> = {
+  docRef: keyword,
+  id: keyword,
+  rule: stored,
+};
+
+/**
+ * Alert history: the event as-is plus `docRef`. `value` and `threshold` are a number or a status
+ * name, so they stay unmapped (kept in `_source` by `dynamic: false`): one mapped type could not
+ * hold both.
+ */
+const ALERT_EVENT_MAPPING: Record<string, estypes.MappingProperty> = {
+  docRef: keyword,
+  id: keyword,
+  alertId: keyword,
+  ruleId: keyword,
+  ruleName: keyword,
+  metric: keyword,
+  cluster: keyword,
+  group: keyword,
+  destination: keyword,
+  state: keyword,
+  at: time,
+  message: storedText,
+  reason: storedText,
+  silenced: { type: 'boolean' },
+};
+
 export function indexTemplate(names: IndexNames, kind: RecordKind): estypes.IndicesPutIndexTemplateRequest {
+  return template(names.template(kind), names.pattern(kind), MAPPINGS[kind]);
+}
+
+/** The templates of the lag and alert indices, beside the four record kinds'. */
+export function lagAndAlertTemplates(names: IndexNames): estypes.IndicesPutIndexTemplateRequest[] {
+  return [
+    template(names.lagTemplate(), names.lagPattern(), LAG_SAMPLE_MAPPING),
+    // Rule writes wait for a refresh (read-your-writes); a short interval keeps that wait short,
+    // and costs nothing on an index this small (a refresh with no change is a no-op). An explicit
+    // interval also keeps the index from going search-idle.
+    template(names.alertRules(), names.alertRules(), ALERT_RULE_MAPPING, { refresh_interval: '250ms' }),
+    template(names.alertEvents(), names.alertEvents(), ALERT_EVENT_MAPPING),
+  ];
+}
+
+function template(
+  name: string,
+  pattern: string,
+  properties: Record<string, estypes.MappingProperty>,
+  settings: estypes.IndicesIndexSettings = {},
+): estypes.IndicesPutIndexTemplateRequest {
   return {
-    name: names.template(kind),
-    index_patterns: [names.pattern(kind)],
+    name,
+    index_patterns: [pattern],
     priority: TEMPLATE_PRIORITY,
     version: MAPPING_VERSION,
     _meta: { managed_by: 'causeway', mapping_version: MAPPING_VERSION },
@@ -123,8 +196,9 @@ export function indexTemplate(names: IndexNames, kind: RecordKind): estypes.Indi
         number_of_shards: 1,
         // A replica wherever there is a second node, none (and a green cluster) on a single node.
         auto_expand_replicas: '0-1',
+        ...settings,
       },
-      mappings: { dynamic: false, properties: MAPPINGS[kind] },
+      mappings: { dynamic: false, properties },
     },
   };
 }

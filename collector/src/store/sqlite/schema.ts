@@ -1,7 +1,8 @@
 /**
  * SQLite schema. Every look-up of the store contract has an index (noted beside each one); ids are
  * the records' deterministic ids, so `INSERT OR REPLACE` makes every write a full overwrite.
- * Free-form maps (attributes, resource, links, events) are JSON text: the store returns them,
+ * New tables and indices are added with IF NOT EXISTS, so an older database gains them on open
+ * without a version bump. Free-form maps (attributes, resource, links, events) are JSON text: the store returns them,
  * never queries into them.
  */
 
@@ -95,4 +96,54 @@ CREATE TABLE IF NOT EXISTS edges (
 );
 CREATE INDEX IF NOT EXISTS edges_by_from ON edges (from_id);
 CREATE INDEX IF NOT EXISTS edges_by_to ON edges (to_id);
+-- Time in queue per group and destination (queueTimeSeries): covering, so the scan never reads the
+-- table rows; only deliveries with a queue time.
+CREATE INDEX IF NOT EXISTS deliveries_queue_time ON deliveries (received_at, consumer_group, destination, queue_ms)
+  WHERE queue_ms IS NOT NULL;
+
+-- Lag samples. The primary key is the sample id's columns with the time second, so it is also the
+-- (resolution, at) index: reads by time range, oldest first, and retention deletes walk it in order,
+-- and each poll's samples append at its end.
+CREATE TABLE IF NOT EXISTS lag_samples (
+  resolution_ms INTEGER NOT NULL,
+  at REAL NOT NULL,
+  cluster TEXT NOT NULL,
+  consumer_group TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  system TEXT NOT NULL,
+  lag REAL NOT NULL,
+  lag_seconds REAL,
+  drain_seconds REAL,
+  position REAL,
+  log_start REAL,
+  log_end REAL,
+  ready REAL,
+  unacked REAL,
+  members INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  -- NULL when the sample does not say, else 0 or 1
+  no_commit INTEGER,
+  PRIMARY KEY (resolution_ms, at, cluster, consumer_group, destination, partition)
+) WITHOUT ROWID;
+-- getLagSamples filtered by group (the API's usual question)
+CREATE INDEX IF NOT EXISTS lag_samples_by_group ON lag_samples (resolution_ms, consumer_group, at);
+
+-- API-defined alert rules, whole as JSON.
+CREATE TABLE IF NOT EXISTS alert_rules (
+  id TEXT PRIMARY KEY,
+  rule TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Alert history, whole as JSON, with the filtered columns beside it.
+CREATE TABLE IF NOT EXISTS alert_events (
+  id TEXT PRIMARY KEY,
+  at REAL NOT NULL,
+  rule_id TEXT NOT NULL,
+  consumer_group TEXT NOT NULL,
+  event TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alert_events_by_at ON alert_events (at, id);
+CREATE INDEX IF NOT EXISTS alert_events_by_rule ON alert_events (rule_id, at);
+CREATE INDEX IF NOT EXISTS alert_events_by_group ON alert_events (consumer_group, at);
 `;

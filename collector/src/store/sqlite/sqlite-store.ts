@@ -14,6 +14,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SpanRecord } from '../../model/span.js';
+import type { LagSample, LagSampleQuery, QueueTimeQuery, QueueTimeSeries } from '../../lag/types.js';
+import type { AlertEvent, AlertEventQuery, AlertRule } from '../../alerts/types.js';
 import { clampSearchLimit } from '../limits.js';
 import type {
   CausalEdgeRecord,
@@ -44,6 +46,9 @@ import {
 import { READS, SEARCH_FILTERS, searchSql, type SearchFilter } from './queries.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { SqliteTopology, TOPOLOGY_READS } from './topology.js';
+import { alertEventsSql, LIST_ALERT_RULES_SQL, SqliteAlerts, type AlertEventFilter } from './alerts.js';
+import { LAG_SLICE_END_SQL, lagSamplesSql, SqliteLagSamples, type LagFilter } from './lag.js';
+import { queueSeriesSql, queueValuesSql, SqliteQueueTime } from './queue-time.js';
 
 /** In-memory database path, as better-sqlite3 spells it. */
 export const SQLITE_MEMORY = ':memory:';
@@ -103,6 +108,9 @@ interface Open {
   db: Database.Database;
   statements: Statements;
   topology: SqliteTopology;
+  queueTime: SqliteQueueTime;
+  lag: SqliteLagSamples;
+  alerts: SqliteAlerts;
   searches: Map<string, Database.Statement<Record<string, unknown>, EventRow>>;
   putSpans: (spans: SpanRecord[]) => void;
   putEvents: (events: EventRecord[]) => void;
@@ -231,6 +239,42 @@ export class SqliteStore implements Store {
     return this.db().topology.query(range);
   }
 
+  async queueTimeSeries(query: QueueTimeQuery): Promise<QueueTimeSeries[]> {
+    return this.db().queueTime.query(query);
+  }
+
+  async putLagSamples(samples: LagSample[]): Promise<void> {
+    this.db().lag.put(samples);
+  }
+
+  async getLagSamples(query: LagSampleQuery): Promise<LagSample[]> {
+    return this.db().lag.get(query);
+  }
+
+  async deleteLagSamples(query: { resolutionMs: number; before: number }): Promise<void> {
+    await this.db().lag.delete(query);
+  }
+
+  async putAlertRule(rule: AlertRule): Promise<void> {
+    this.db().alerts.putRule(rule);
+  }
+
+  async listAlertRules(): Promise<AlertRule[]> {
+    return this.db().alerts.rules();
+  }
+
+  async deleteAlertRule(id: string): Promise<boolean> {
+    return this.db().alerts.removeRule(id);
+  }
+
+  async putAlertEvents(events: AlertEvent[]): Promise<void> {
+    this.db().alerts.putEvents(events);
+  }
+
+  async listAlertEvents(query: AlertEventQuery): Promise<AlertEvent[]> {
+    return this.db().alerts.events(query);
+  }
+
   /** A pragma's value on the store's own connection (e.g. `synchronous`, which is per connection). */
   readPragma(name: string): unknown {
     return this.db().db.pragma(name, { simple: true });
@@ -254,6 +298,23 @@ export class SqliteStore implements Store {
       for (const name of filters) params[name] = name === 'from' || name === 'to' ? 0 : 'x';
       plans[`searchEvents(${filters.join(',')})`] = explain(searchSql(filters), params);
     }
+    for (const filters of [[], ['group'], ['destination'], ['group', 'destination']] as Array<Array<'group' | 'destination'>>) {
+      const params = { from: 0, to: 1, group: 'g', destination: 'd' };
+      plans[`queueTimeSeries.series(${filters.join(',')})`] = explain(queueSeriesSql(filters), pick(params, ['from', 'to', ...filters]));
+      plans[`queueTimeSeries.values(${filters.join(',')})`] = explain(queueValuesSql(filters), pick({ ...params, bucket: 1 }, ['from', 'to', 'bucket', ...filters]));
+    }
+    const lagFilters: LagFilter[][] = [[], ['cluster'], ['group'], ['destination'], ['cluster', 'group', 'destination']];
+    for (const filters of lagFilters) {
+      const params = { resolution: 0, from: 0, to: 1, limit: 1, cluster: 'c', group: 'g', destination: 'd' };
+      plans[`getLagSamples(${filters.join(',')})`] = explain(lagSamplesSql(filters), pick(params, ['resolution', 'from', 'to', 'limit', ...filters]));
+    }
+    plans['deleteLagSamples.sliceEnd'] = explain(LAG_SLICE_END_SQL, { resolution: 0, before: 1 });
+    plans.listAlertRules = explain(LIST_ALERT_RULES_SQL, []);
+    const eventFilters: AlertEventFilter[][] = [[], ['from', 'to'], ['ruleId'], ['group', 'from'], ['ruleId', 'group', 'from', 'to']];
+    for (const filters of eventFilters) {
+      const params = { limit: 1, from: 0, to: 1, ruleId: 'r', group: 'g' };
+      plans[`listAlertEvents(${filters.join(',')})`] = explain(alertEventsSql(filters), pick(params, ['limit', ...filters]));
+    }
     return plans;
   }
 
@@ -269,6 +330,9 @@ function prepare(db: Database.Database): Open {
     db,
     statements,
     topology: new SqliteTopology(db),
+    queueTime: new SqliteQueueTime(db),
+    lag: new SqliteLagSamples(db),
+    alerts: new SqliteAlerts(db),
     searches: new Map(),
     // Each batch is one transaction: all of it or none of it, and one fsync.
     putSpans: db.transaction((spans: SpanRecord[]) => {
@@ -294,4 +358,8 @@ function prepare(db: Database.Database): Open {
       for (const edge of records.edges) statements.upsertEdge.run(edgeToRow(edge));
     }),
   };
+}
+
+function pick(params: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  return Object.fromEntries(names.map((name) => [name, params[name]]));
 }

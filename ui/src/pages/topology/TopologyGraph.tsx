@@ -4,11 +4,14 @@ import { useMemo } from 'react';
 import { FitViewOnLayout } from '../../components/FitViewOnLayout';
 import { ErrorMessage, Loading } from '../../components/States';
 import { useLayout } from '../../hooks/useLayout';
+import type { EdgeLag } from '../../model/lag-topology';
 import type { TopologyGraph as TopologyGraphModel } from '../../model/topology-graph';
 import { TOPOLOGY_NODE_SIZE, topologyEdgeTypes, topologyNodeTypes, type MetricsEdgeType, type TopologyNodeType } from './topology-elements';
 
 interface TopologyGraphProps {
   graph: TopologyGraphModel;
+  /** Current lag per consumer edge id. */
+  edgeLag: ReadonlyMap<string, EdgeLag>;
   selectedEdgeId: string | null;
   onSelectEdge: (id: string) => void;
 }
@@ -16,7 +19,7 @@ interface TopologyGraphProps {
 /** Wide gaps leave room for the metric labels; wrapping keeps a long pipeline readable. */
 const TOPOLOGY_LAYOUT = { betweenLayers: 130, withinLayer: 56, wrapToAspectRatio: 2.4 };
 
-export function TopologyGraph({ graph, selectedEdgeId, onSelectEdge }: TopologyGraphProps) {
+export function TopologyGraph({ graph, edgeLag, selectedEdgeId, onSelectEdge }: TopologyGraphProps) {
   const layoutNodes = useMemo(() => graph.nodes.map((node) => ({ id: node.id, ...TOPOLOGY_NODE_SIZE })), [graph]);
   // Wider gaps than the lineage: the metric labels are three lines long and must not overlap
   // where one destination fans out to several consumers.
@@ -38,9 +41,9 @@ export function TopologyGraph({ graph, selectedEdgeId, onSelectEdge }: TopologyG
         target: edge.target,
         type: 'metrics',
         markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
-        data: { edge, selected: edge.id === selectedEdgeId, onSelect: onSelectEdge },
+        data: { edge, lag: edgeLag.get(edge.id), selected: edge.id === selectedEdgeId, onSelect: onSelectEdge },
       })),
-    [graph, selectedEdgeId, onSelectEdge],
+    [graph, edgeLag, selectedEdgeId, onSelectEdge],
   );
 
   if (error) return <ErrorMessage error={error} what="the graph layout" />;

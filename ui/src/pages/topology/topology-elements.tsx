@@ -1,15 +1,18 @@
 /**
  * React Flow renderers of the topology map: services as boxes, destinations (topics, queues) as
- * pills, and edges whose label is a button carrying throughput, error rate and p99.
+ * pills, and edges whose label is a button carrying throughput, error rate and p99, plus the
+ * current lag (and its status when not OK) on consumer edges.
  */
 import { BaseEdge, EdgeLabelRenderer, Handle, Position, getBezierPath, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
 import type { TopologyNode } from '../../api/schemas';
+import { LagStatusBadge } from '../../components/LagStatusBadge';
+import type { EdgeLag } from '../../model/lag-topology';
 import type { TopologyGraphEdge } from '../../model/topology-graph';
 
 export const TOPOLOGY_NODE_SIZE = { width: 176, height: 48 };
 
 export type TopologyNodeType = Node<{ node: TopologyNode }, 'service' | 'destination'>;
-export type MetricsEdgeType = Edge<{ edge: TopologyGraphEdge; selected: boolean; onSelect: (id: string) => void }, 'metrics'>;
+export type MetricsEdgeType = Edge<{ edge: TopologyGraphEdge; lag?: EdgeLag; selected: boolean; onSelect: (id: string) => void }, 'metrics'>;
 
 function TopologyNodeView({ data }: NodeProps<TopologyNodeType>) {
   const { node } = data;
@@ -28,20 +31,22 @@ function TopologyNodeView({ data }: NodeProps<TopologyNodeType>) {
 export function MetricsEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, data }: EdgeProps<MetricsEdgeType>) {
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   if (!data) return <BaseEdge id={id} path={path} markerEnd={markerEnd} />;
-  const { edge, selected, onSelect } = data;
+  const { edge, lag, selected, onSelect } = data;
   const failing = edge.errorRate > 0;
   const what = edge.role === 'produce' ? 'published' : `consumed${edge.edge.group ? ` by group ${edge.edge.group}` : ''}`;
+  const lagging = lag !== undefined && lag.status !== 'OK';
+  const lagWords = lag ? `, consumer ${lag.label}, status ${lag.status}${lagging ? `: ${lag.reason}` : ''}` : '';
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`${failing ? 'edge-failing' : ''}${selected ? ' edge-selected' : ''}`} />
       <EdgeLabelRenderer>
         <button
           type="button"
-          className={`edge-label metrics${failing ? ' failing' : ''}${selected ? ' selected' : ''}`}
+          className={`edge-label metrics${failing || lagging ? ' failing' : ''}${selected ? ' selected' : ''}`}
           data-testid="topology-edge"
           data-edge-role={edge.role}
           aria-pressed={selected}
-          aria-label={`Events ${what}: ${edge.label.throughput}, ${edge.label.errorRate} errors, p99 ${edge.label.p99}. Show events.`}
+          aria-label={`Events ${what}: ${edge.label.throughput}, ${edge.label.errorRate} errors, p99 ${edge.label.p99}${lagWords}. Show events.`}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
           onClick={() => onSelect(edge.id)}
         >
@@ -51,6 +56,13 @@ export function MetricsEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosi
             {edge.label.errorRate} err
           </span>
           <span>p99 {edge.label.p99}</span>
+          {lag && (
+            <span className="edge-lag" data-testid="topology-edge-lag" data-status={lag.status}>
+              {lagging && <LagStatusBadge status={lag.status} reason={lag.reason} testId="topology-edge-lag-status" />}
+              <span>{lag.messagesLabel}</span>
+              {lag.ageLabel !== null && <span>{lag.ageLabel}</span>}
+            </span>
+          )}
         </button>
       </EdgeLabelRenderer>
     </>
