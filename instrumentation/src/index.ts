@@ -20,5 +20,6 @@ export {
 } from './custom/index.js';
 export { runWithMessageContext } from './core/message-context.js';
 export { currentEventId } from './core/event-identity.js';
+export { errorFingerprint, normaliseErrorMessage } from './core/fingerprint.js';
 export type { CausewayHandle, CausewayOptions, EventTypeOptions, MessageInfo, MessagingInstrumentationOptions } from './types.js';
 export * as semconv from './semconv.js';

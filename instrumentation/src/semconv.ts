@@ -80,3 +80,55 @@ export const ATTR_CAUSEWAY_UNSETTLED_REASON = 'causeway.settle.unsettled_reason'
 export const ATTR_CAUSEWAY_DEATH_FIRST_REASON = 'causeway.dead_letter.first_reason';
 export const ATTR_CAUSEWAY_DEATH_FIRST_QUEUE = 'causeway.dead_letter.first_queue';
 export const ATTR_CAUSEWAY_DEATH_FIRST_EXCHANGE = 'causeway.dead_letter.first_exchange';
+
+// --- Failures and dead letters ----------------------------------------------------------------
+// Written by the SDK (consumer failures, dead-letter conventions it recognises on incoming messages,
+// and its own retry / dead-letter helper); read by the collector's dead-letter records.
+
+/** On a process span: which delivery of this message to this consumer group it was (1 = first). */
+export const ATTR_CAUSEWAY_DELIVERY_ATTEMPT = 'causeway.message.delivery_attempt';
+/** On a failed process span: the normalised error fingerprint (see `errorFingerprint`). */
+export const ATTR_CAUSEWAY_ERROR_FINGERPRINT = 'causeway.error.fingerprint';
+/**
+ * Which convention the dead-letter facts on a span came from: `rabbitmq` (x-death, x-first-death-*,
+ * x-delivery-count), `spring-kafka` (kafka_dlt-* headers), `kafka-connect` (__connect.errors.*) or
+ * `causeway` (the SDK's own retry / dead-letter helper).
+ */
+export const ATTR_CAUSEWAY_DL_CONVENTION = 'causeway.dead_letter.convention';
+/** Where the message was consumed when it failed: destination, partition, offset, consumer group. */
+export const ATTR_CAUSEWAY_DL_ORIGIN_DESTINATION = 'causeway.dead_letter.origin.destination';
+export const ATTR_CAUSEWAY_DL_ORIGIN_PARTITION = 'causeway.dead_letter.origin.partition';
+export const ATTR_CAUSEWAY_DL_ORIGIN_OFFSET = 'causeway.dead_letter.origin.offset';
+export const ATTR_CAUSEWAY_DL_ORIGIN_GROUP = 'causeway.dead_letter.origin.group';
+/** Deliveries before the message was dead-lettered (or retried). */
+export const ATTR_CAUSEWAY_DL_ATTEMPTS = 'causeway.dead_letter.attempts';
+/** The failure that dead-lettered it. */
+export const ATTR_CAUSEWAY_DL_ERROR_TYPE = 'causeway.dead_letter.error.type';
+export const ATTR_CAUSEWAY_DL_ERROR_MESSAGE = 'causeway.dead_letter.error.message';
+export const ATTR_CAUSEWAY_DL_ERROR_STACKTRACE = 'causeway.dead_letter.error.stacktrace';
+export const ATTR_CAUSEWAY_DL_ERROR_FINGERPRINT = 'causeway.dead_letter.error.fingerprint';
+/** Epoch ms of the first and the last failure. */
+export const ATTR_CAUSEWAY_DL_FIRST_FAILURE_AT = 'causeway.dead_letter.first_failure_at_ms';
+export const ATTR_CAUSEWAY_DL_LAST_FAILURE_AT = 'causeway.dead_letter.last_failure_at_ms';
+/** Event id of the original message, when the dead-letter copy carries a different one. */
+export const ATTR_CAUSEWAY_DL_ORIGINAL_EVENT_ID = 'causeway.dead_letter.original_event_id';
+/** Quorum queues' `x-delivery-count`. */
+export const ATTR_CAUSEWAY_DELIVERY_COUNT = 'causeway.message.delivery_count';
+
+/** Opt-in payload capture (`capturePayload`): redacted, size-capped body and headers. */
+export const ATTR_CAUSEWAY_MESSAGE_PAYLOAD = 'causeway.message.payload';
+export const ATTR_CAUSEWAY_MESSAGE_PAYLOAD_TRUNCATED = 'causeway.message.payload.truncated';
+/** JSON object of the message's headers after redaction (only with payload capture on). */
+export const ATTR_CAUSEWAY_MESSAGE_HEADERS = 'causeway.message.headers';
+
+/** Provenance headers the SDK's retry / dead-letter helper writes on the message it republishes. */
+export const HEADER_DL_ORIGIN_DESTINATION = 'causeway-dl-origin-destination';
+export const HEADER_DL_ORIGIN_PARTITION = 'causeway-dl-origin-partition';
+export const HEADER_DL_ORIGIN_OFFSET = 'causeway-dl-origin-offset';
+export const HEADER_DL_ORIGIN_GROUP = 'causeway-dl-origin-group';
+export const HEADER_DL_ATTEMPTS = 'causeway-dl-attempts';
+export const HEADER_DL_ERROR_TYPE = 'causeway-dl-error-type';
+export const HEADER_DL_ERROR_MESSAGE = 'causeway-dl-error-message';
+export const HEADER_DL_ERROR_FINGERPRINT = 'causeway-dl-error-fingerprint';
+export const HEADER_DL_FIRST_FAILURE_AT = 'causeway-dl-first-failure-at';
+export const HEADER_DL_ORIGINAL_EVENT_ID = 'causeway-dl-original-event-id';

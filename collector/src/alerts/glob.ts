@@ -1,36 +1,8 @@
-/**
- * Scope globs: `*` matches any run of characters (including none), `?` exactly one; everything else
- * is literal and case-sensitive. Topic and queue names may contain `/`, `.` or `:`, which path-glob
- * libraries treat specially, hence this small matcher. It backtracks only to the last `*`, so it runs
- * in O(glob × value) at worst and cannot be made to blow up by a hostile pattern.
- */
+/** Alert scopes: every glob (see `../glob.ts`) of a rule, override or silence must match. */
+import { matchesGlob } from '../glob.js';
 import type { AlertScope } from './types.js';
 
-/** True when `value` matches `glob`; an undefined glob matches everything. */
-export function matchesGlob(glob: string | undefined, value: string): boolean {
-  if (glob === undefined || glob === '*') return true;
-  let g = 0;
-  let v = 0;
-  let starAt = -1;
-  let starValue = 0;
-  while (v < value.length) {
-    const char = glob[g];
-    if (char === '*') {
-      starAt = g++;
-      starValue = v;
-    } else if (char !== undefined && (char === '?' || char === value[v])) {
-      g++;
-      v++;
-    } else if (starAt >= 0) {
-      g = starAt + 1;
-      v = ++starValue;
-    } else {
-      return false;
-    }
-  }
-  while (glob[g] === '*') g++;
-  return g === glob.length;
-}
+export { matchesGlob };
 
 /** True when every glob of the scope matches. */
 export function scopeMatches(scope: AlertScope, cluster: string, group: string, destination: string): boolean {

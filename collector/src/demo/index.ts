@@ -48,7 +48,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   // On a real broker the shop's names are prefixed so they cannot clash with the user's own topics or queues.
   const prefix = transportOptions.prefix ?? (broker ? DEMO_PREFIX : '');
   const transport = await createTransport(broker, { ...transportOptions, prefix });
-  const shop = await startShop({ collectorUrl, transport, ordersPerSecond, behaviour });
+  // The shipping outage only on the in-process broker: on Kafka a handler that waits minutes would
+  // miss its heartbeats and set off rebalances, which is another demo.
+  const shop = await startShop({ collectorUrl, transport, ordersPerSecond, behaviour: broker ? { outage: undefined, ...behaviour } : behaviour });
   const inProcess = transport instanceof InProcessTransport ? transport.broker : undefined;
   return {
     counters: shop.counters,

@@ -16,6 +16,7 @@ import { recordSpanError } from '../core/span-errors.js';
 import { SDK_PACKAGE_NAME, SDK_VERSION } from '../core/version.js';
 import {
   ATTR_CAUSEWAY_CONTEXT_DROPPED_REASON,
+  ATTR_CAUSEWAY_DELIVERY_ATTEMPT,
   ATTR_CAUSEWAY_EVENT_PARENT_ID,
   ATTR_CAUSEWAY_EVENT_TYPE,
   ATTR_CAUSEWAY_MESSAGE_PUBLISHED_AT,
@@ -45,8 +46,8 @@ import type {
   SettleOutcome,
 } from './types.js';
 
-/** Which delivery of the message this is (1 = first). Semconv has only broker-specific names for it. */
-export const ATTR_CAUSEWAY_DELIVERY_ATTEMPT = 'causeway.message.delivery_attempt';
+/** Which delivery of the message this is (1 = first): defined in `semconv.ts`, re-exported for the public API. */
+export { ATTR_CAUSEWAY_DELIVERY_ATTEMPT };
 
 const INSTRUMENTATION_NAME = `${SDK_PACKAGE_NAME}/custom`;
 

@@ -32,7 +32,26 @@ export interface ShopBehaviour {
   transientErrorRate: number;
   /** Every n-th order carries a malformed card and dead-letters; 0 for none. */
   poisonEvery: number;
+  /**
+   * A warehouse outage: shipping's handler waits while it lasts, so its consumer lag grows and its
+   * status turns WARN then STOP on the Lag page, then drains. Undefined for none.
+   */
+  outage?: OutageSchedule;
   random: () => number;
+}
+
+/** From `afterMs` after the shop starts, for `forMs`, again every `everyMs`. */
+export interface OutageSchedule {
+  afterMs: number;
+  forMs: number;
+  everyMs: number;
+}
+
+/** Milliseconds left of the outage at `elapsedMs` after start; 0 outside one. */
+export function outageLeftMs(outage: OutageSchedule | undefined, elapsedMs: number): number {
+  if (!outage || elapsedMs < outage.afterMs) return 0;
+  const into = (elapsedMs - outage.afterMs) % Math.max(outage.everyMs, outage.forMs + 1);
+  return into < outage.forMs ? outage.forMs - into : 0;
 }
 
 /** Counters the shop keeps, for logs and tests. */
@@ -74,7 +93,7 @@ export function newOrder(sequence: number, behaviour: ShopBehaviour): Order {
 type Services = Record<ServiceName, ServiceConnection>;
 
 /** Subscribes every service's handlers. Order placement is driven by the shop runner. */
-export async function wireServices(services: Services, behaviour: ShopBehaviour, counters: ShopCounters): Promise<void> {
+export async function wireServices(services: Services, behaviour: ShopBehaviour, counters: ShopCounters, clock: ShopClock = { startedAt: Date.now(), stopped: new AbortController().signal }): Promise<void> {
   const { 'payment-service': payment, 'inventory-service': inventory, 'shipping-service': shipping, 'notification-service': notification } = services;
 
   await payment.subscribe('orders', 'payment-service', async (message) => {
@@ -106,6 +125,7 @@ export async function wireServices(services: Services, behaviour: ShopBehaviour,
     'inventory',
     'shipping-service',
     async (message) => {
+      await waitOutOutage(behaviour.outage, clock);
       const { orderId, warehouse } = message.body as { orderId: string; warehouse: string };
       await shipping.publish('shipments', 'ShipmentScheduled', { orderId, carrier: warehouse === 'ams-1' ? 'PostNL' : 'DHL', etaDays: 1 + Math.floor(behaviour.random() * 3) });
     },
@@ -125,4 +145,17 @@ export async function wireServices(services: Services, behaviour: ShopBehaviour,
   await services['order-service'].subscribe('notifications', 'order-service', async (message) => {
     if ((message.body as { kind?: string }).kind === 'shipped') counters.ordersNotified++;
   });
+}
+
+/** When the shop started, and a signal that ends waits when it stops. */
+export interface ShopClock {
+  startedAt: number;
+  stopped: AbortSignal;
+}
+
+/** Waits while an outage lasts, in short steps so stopping the shop never waits for the outage. */
+async function waitOutOutage(outage: OutageSchedule | undefined, clock: ShopClock): Promise<void> {
+  while (!clock.stopped.aborted && outageLeftMs(outage, Date.now() - clock.startedAt) > 0) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

@@ -23,7 +23,16 @@ export interface RunningShop {
 
 export async function startShop(options: ShopOptions): Promise<RunningShop> {
   installTracingGlobals();
-  const behaviour: ShopBehaviour = { paymentFailureRate: 0.1, transientErrorRate: 0.08, poisonEvery: 25, random: Math.random, ...options.behaviour };
+  const behaviour: ShopBehaviour = {
+    paymentFailureRate: 0.1,
+    transientErrorRate: 0.08,
+    poisonEvery: 25,
+    // Long enough for the default lag window (10 polls of 10 s) to see STOP, a minute after start.
+    outage: { afterMs: 60_000, forMs: 150_000, everyMs: 600_000 },
+    random: Math.random,
+    ...options.behaviour,
+  };
+  const stopped = new AbortController();
   const counters: ShopCounters = { ordersPlaced: 0, ordersNotified: 0, paymentRetries: 0, poisonOrders: 0 };
   const tracing = SERVICE_NAMES.map((name) => serviceTracing(name, options.collectorUrl));
   const connections: ServiceConnection[] = [];
@@ -39,7 +48,7 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
       entries.push([t.serviceName, connection]);
     }
     services = Object.fromEntries(entries) as Record<ServiceName, ServiceConnection>;
-    await wireServices(services, behaviour, counters);
+    await wireServices(services, behaviour, counters, { startedAt: Date.now(), stopped: stopped.signal });
   } catch (err) {
     await Promise.allSettled(connections.map((c) => c.close()));
     await options.transport.close().catch(() => undefined);
@@ -64,6 +73,7 @@ export async function startShop(options: ShopOptions): Promise<RunningShop> {
     stop() {
       stopping ??= (async () => {
         clearInterval(timer);
+        stopped.abort();
         await placing;
         await Promise.allSettled(connections.map((c) => c.close()));
         await options.transport.close().catch(() => undefined);

@@ -6,10 +6,14 @@
  * with `amq.` can still select them.
  */
 
+import { isGlob, matchesGlob } from '../../../glob.js';
+
+export { isGlob };
+
 const SERVER_NAMED_PREFIX = 'amq.';
 
 interface CompiledPattern {
-  regex: RegExp;
+  glob: string;
   allowsServerNamed: boolean;
 }
 
@@ -25,27 +29,13 @@ export class QueueFilter {
       this.exactNames = [];
       return;
     }
-    this.patterns = given.map((pattern) => ({ regex: globToRegExp(pattern), allowsServerNamed: pattern.startsWith(SERVER_NAMED_PREFIX) }));
+    this.patterns = given.map((pattern) => ({ glob: pattern, allowsServerNamed: pattern.startsWith(SERVER_NAMED_PREFIX) }));
     this.exactNames = [...new Set(given.filter((pattern) => !isGlob(pattern)))];
   }
 
   matches(queue: string): boolean {
     const serverNamed = queue.startsWith(SERVER_NAMED_PREFIX);
     if (!this.patterns) return !serverNamed;
-    return this.patterns.some((pattern) => (!serverNamed || pattern.allowsServerNamed) && pattern.regex.test(queue));
+    return this.patterns.some((pattern) => (!serverNamed || pattern.allowsServerNamed) && matchesGlob(pattern.glob, queue));
   }
-}
-
-export function isGlob(pattern: string): boolean {
-  return pattern.includes('*') || pattern.includes('?');
-}
-
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (const char of glob) {
-    if (char === '*') source += '.*';
-    else if (char === '?') source += '.';
-    else source += char.replace(/[\\^$.|+()[\]{}]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 'su');
 }
