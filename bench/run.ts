@@ -15,6 +15,7 @@ import { runOverheadBench } from './overhead/overhead-bench.js';
 import { runQueryBench } from './query/query-bench.js';
 import { runUiBench } from './ui/ui-bench.js';
 import { runLagBench } from './lag/lag-bench.js';
+import { runMonitorCycleBench } from './lag/monitor-cycle.js';
 
 /** Sizes: quick keeps the whole run under three minutes on the 2-core reference machine. */
 const SIZES = {
@@ -68,7 +69,10 @@ async function main(): Promise<number> {
       if (options.only.includes('query')) await runQueryBench(report, addresses, sizes.query);
     }
     if (options.only.includes('ui')) await runUiBench(report, sizes.ui);
-    if (options.only.includes('lag')) await runLagBench(report, sizes.lag);
+    if (options.only.includes('lag')) {
+      await runLagBench(report, sizes.lag);
+      await runMonitorCycleBench(report, { ...sizes.lag, cycles: Math.min(sizes.lag.cycles, 10) });
+    }
   } finally {
     if (!stopping) await services.stop();
   }

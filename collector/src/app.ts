@@ -1,7 +1,7 @@
 /**
  * Builds the collector: external plugins first (store connection), then app plugins (ingest
  * pipeline and correlator, which depend on the store; metrics; the alert engine; the lag monitor,
- * which feeds both), then routes (OTLP ingest, query API, health, metrics, the UI).
+ * which feeds both; dead-letter redrive), then routes (OTLP ingest, query API, health, metrics, the UI).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CollectorConfig } from './config.js';
@@ -11,6 +11,7 @@ import ingestPlugin from './plugins/ingest.js';
 import metricsPlugin from './plugins/metrics.js';
 import alertsPlugin from './plugins/alerts.js';
 import lagPlugin from './plugins/lag.js';
+import redrivePlugin from './plugins/redrive.js';
 import metricsRoutes from './routes/metrics.js';
 import otlpRoutes from './routes/otlp.js';
 import apiRoutes from './routes/api/index.js';
@@ -34,6 +35,7 @@ export async function buildApp(config: CollectorConfig, options: BuildAppOptions
   await app.register(metricsPlugin);
   await app.register(alertsPlugin, { config });
   await app.register(lagPlugin, { config });
+  await app.register(redrivePlugin, { config });
 
   await app.register(otlpRoutes, { pipeline: app.pipeline, maxBodyBytes: config.maxBodyBytes });
   await app.register(apiRoutes, {
@@ -41,6 +43,7 @@ export async function buildApp(config: CollectorConfig, options: BuildAppOptions
     store: app.store,
     lag: { monitor: app.lag, alerts: app.alerts, rawRetentionMs: config.lag.rawRetentionMs },
     adminToken: config.adminToken,
+    redrive: app.redrive,
   });
   await app.register(healthRoutes);
   await app.register(metricsRoutes);

@@ -21,5 +21,20 @@ export {
 export { runWithMessageContext } from './core/message-context.js';
 export { currentEventId } from './core/event-identity.js';
 export { errorFingerprint, normaliseErrorMessage } from './core/fingerprint.js';
-export type { CausewayHandle, CausewayOptions, EventTypeOptions, MessageInfo, MessagingInstrumentationOptions } from './types.js';
+export {
+  deadLetterHeaders,
+  sendKafkaDeadLetter,
+  publishAmqpDeadLetter,
+  recordMessageFailure,
+  DEFAULT_PAYLOAD_MAX_BYTES,
+  DEFAULT_REDACT_HEADERS,
+  DEFAULT_REDACT_JSON_KEYS,
+  REDACTED,
+  type AmqpDeadLetterOptions,
+  type DeadLetterCopy,
+  type DeadLetterFailure,
+  type DeadLetterOrigin,
+  type KafkaDeadLetterOptions,
+} from './dead-letter/index.js';
+export type { CausewayHandle, CausewayOptions, EventTypeOptions, MessageInfo, MessagingInstrumentationOptions, PayloadCaptureOptions } from './types.js';
 export * as semconv from './semconv.js';

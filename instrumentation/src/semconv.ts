@@ -132,3 +132,25 @@ export const HEADER_DL_ERROR_MESSAGE = 'causeway-dl-error-message';
 export const HEADER_DL_ERROR_FINGERPRINT = 'causeway-dl-error-fingerprint';
 export const HEADER_DL_FIRST_FAILURE_AT = 'causeway-dl-first-failure-at';
 export const HEADER_DL_ORIGINAL_EVENT_ID = 'causeway-dl-original-event-id';
+/** `retry` for a copy republished to be tried again, `dead-letter` (the default) for a parked one. */
+export const HEADER_DL_KIND = 'causeway-dl-kind';
+/** From `causeway-dl-kind`: a retry copy is not a dead letter (the collector records no dead letter for it). */
+export const ATTR_CAUSEWAY_DL_KIND = 'causeway.dead_letter.kind';
+
+// Added by the SDK's dead-letter work (same section: failures and dead letters).
+/** Causeway helper: when this copy was republished, i.e. the time of the latest failure (epoch ms). */
+export const HEADER_DL_LAST_FAILURE_AT = 'causeway-dl-last-failure-at';
+/** Causeway helper: the failure's stack trace, capped (4 KiB) so the header stays small. */
+export const HEADER_DL_ERROR_STACKTRACE = 'causeway-dl-error-stacktrace';
+/** RabbitMQ x-death (newest entry): the exchange and routing keys the message was published with. */
+export const ATTR_CAUSEWAY_DL_ORIGIN_EXCHANGE = 'causeway.dead_letter.origin.exchange';
+export const ATTR_CAUSEWAY_DL_ORIGIN_ROUTING_KEYS = 'causeway.dead_letter.origin.routing_keys';
+/** Spring Kafka `kafka_dlt-original-timestamp`: when the original record was produced (epoch ms). */
+export const ATTR_CAUSEWAY_DL_ORIGIN_PUBLISHED_AT = 'causeway.dead_letter.origin.published_at_ms';
+/** Kafka Connect `__connect.errors.*`: which connector, task and stage failed, and the plugin class. */
+export const ATTR_CAUSEWAY_DL_CONNECT_CONNECTOR = 'causeway.dead_letter.connect.connector';
+export const ATTR_CAUSEWAY_DL_CONNECT_TASK_ID = 'causeway.dead_letter.connect.task_id';
+export const ATTR_CAUSEWAY_DL_CONNECT_STAGE = 'causeway.dead_letter.connect.stage';
+export const ATTR_CAUSEWAY_DL_CONNECT_CLASS = 'causeway.dead_letter.connect.class_name';
+/** Payload capture on, but the body was left out: `binary` or `too_large_to_redact`. */
+export const ATTR_CAUSEWAY_MESSAGE_PAYLOAD_OMITTED_REASON = 'causeway.message.payload.omitted_reason';

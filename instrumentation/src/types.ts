@@ -29,6 +29,28 @@ export interface MessagingInstrumentationOptions {
   eventType?: EventTypeOptions;
   /** Header values longer than this many bytes are ignored as context. Default 8192. */
   maxHeaderBytes?: number;
+  /**
+   * Record message bodies and headers on send and process spans, redacted and size-capped in this
+   * process before anything is exported. Off by default (`true` = on with the defaults). With
+   * `startCauseway` / the `register` entry, `CAUSEWAY_CAPTURE_PAYLOAD=1` turns it on when this is unset.
+   */
+  capturePayload?: boolean | PayloadCaptureOptions;
+}
+
+/** Payload capture settings. Pattern lists replace the defaults (exported as `DEFAULT_REDACT_*` to extend them). */
+export interface PayloadCaptureOptions {
+  /** Most bytes kept of the (redacted) body, and of the headers' JSON. Default 4096. */
+  maxBytes?: number;
+  /**
+   * Header names whose values become `[REDACTED]`. Strings match case-insensitively, `*` matching
+   * any run of characters. Default: authorization, cookie, set-cookie, *token*, *secret*, *password*, *api-key*.
+   */
+  redactHeaders?: Array<string | RegExp>;
+  /**
+   * JSON keys, at any depth of a JSON body, whose values become `[REDACTED]` (same matching).
+   * Default: *password*, *secret*, *token*, apiKey, api_key, authorization, creditCard, card_number, ssn, email.
+   */
+  redactJsonKeys?: Array<string | RegExp>;
 }
 
 export interface CausewayOptions extends MessagingInstrumentationOptions {

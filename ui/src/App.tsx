@@ -5,8 +5,10 @@ import { Empty, Loading } from './components/States';
 import { LineagePage } from './pages/lineage/LineagePage';
 import { TopologyPage } from './pages/topology/TopologyPage';
 
-// Lazy: the Lag page brings the chart library, which the other pages do not need.
+// Lazy: the Lag page brings the chart library, which the other pages do not need; the Dead
+// letters page is only loaded by those who open it.
 const LagPage = lazy(() => import('./pages/lag/LagPage').then((module) => ({ default: module.LagPage })));
+const DeadLettersPage = lazy(() => import('./pages/dead-letters/DeadLettersPage').then((module) => ({ default: module.DeadLettersPage })));
 
 /** The time range and refresh carry over between pages; page-specific parameters do not. */
 const SHARED_PARAMS = ['range', 'from', 'to', 'refresh'];
@@ -48,6 +50,9 @@ export function App() {
           <NavLink to={{ pathname: '/lag', search: carried }} className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}>
             Lag
           </NavLink>
+          <NavLink to={{ pathname: '/dead-letters', search: carried }} className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}>
+            Dead letters
+          </NavLink>
         </nav>
       </header>
       <div id="content" className="app-content">
@@ -63,7 +68,15 @@ export function App() {
               </Suspense>
             }
           />
-          <Route path="*" element={<Empty>There is no page at {pathname}. Use Lineage, Topology or Lag above.</Empty>} />
+          <Route
+            path="/dead-letters/:id?"
+            element={
+              <Suspense fallback={<Loading what="the Dead letters page" />}>
+                <DeadLettersPage />
+              </Suspense>
+            }
+          />
+          <Route path="*" element={<Empty>There is no page at {pathname}. Use Lineage, Topology, Lag or Dead letters above.</Empty>} />
         </Routes>
       </div>
     </div>

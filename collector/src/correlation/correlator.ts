@@ -29,6 +29,8 @@ import type { SpanRecord } from '../model/span.js';
 import { spanKey } from '../model/span.js';
 import type { DerivedRecords, SpanKey, Store } from '../store/store.js';
 import { deriveRecords } from './derive.js';
+import { mergeDeadLetters } from '../deadletters/derive.js';
+import type { DeadLetterRecord } from '../deadletters/types.js';
 import { messageId, messagingRole } from './span-roles.js';
 
 export interface CorrelatorOptions {
@@ -145,9 +147,17 @@ export class Correlator {
   }
 }
 
-/** Collects derived records and writes them in one `putDerived` call per `limit` records. */
+/**
+ * Collects derived records and writes them in one `putDerived` call per `limit` records.
+ *
+ * Dead letters are merged by id, with each other and with the stored record: the failing
+ * consumer's span and the dead-letter copy's span each know part of a dead letter and may sit in
+ * different traces, derived in different passes or ingests. The merge is independent of order
+ * (see `mergeDeadLetters`), so whichever arrives first, the stored record ends the same.
+ */
 class DerivedRecordWriter {
   private pending: DerivedRecords = { events: [], deliveries: [], edges: [] };
+  private deadLetters = new Map<string, DeadLetterRecord>();
   private count = 0;
 
   constructor(
@@ -159,6 +169,11 @@ class DerivedRecordWriter {
     this.pending.events.push(...records.events);
     this.pending.deliveries.push(...records.deliveries);
     this.pending.edges.push(...records.edges);
+    for (const record of records.deadLetters ?? []) {
+      const held = this.deadLetters.get(record.id);
+      if (!held) this.count++;
+      this.deadLetters.set(record.id, held ? mergeDeadLetters(held, record) : record);
+    }
     this.count += records.events.length + records.deliveries.length + records.edges.length;
     if (this.count >= this.limit) await this.flush();
   }
@@ -166,8 +181,17 @@ class DerivedRecordWriter {
   async flush(): Promise<void> {
     if (this.count === 0) return;
     const records = this.pending;
+    const deadLetters = this.deadLetters;
     this.pending = { events: [], deliveries: [], edges: [] };
+    this.deadLetters = new Map();
     this.count = 0;
+    if (deadLetters.size > 0) {
+      for (const stored of await this.store.getDeadLetters([...deadLetters.keys()])) {
+        const derived = deadLetters.get(stored.id);
+        if (derived) deadLetters.set(stored.id, mergeDeadLetters(stored, derived));
+      }
+      records.deadLetters = [...deadLetters.values()];
+    }
     await this.store.putDerived(records);
   }
 }

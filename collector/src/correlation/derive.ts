@@ -8,6 +8,8 @@ import { deriveDeliveries } from './deliveries.js';
 import { deriveEdges } from './edges.js';
 import { deriveEvent } from './events.js';
 import { SpanIndex } from './span-index.js';
+import { deriveDeadLetters, mergeAll } from '../deadletters/derive.js';
+import type { DeadLetterRecord } from '../deadletters/types.js';
 
 export interface DerivationInput {
   /**
@@ -30,6 +32,7 @@ export function deriveRecords(input: DerivationInput): DerivedRecords {
   const events = new Map<string, EventRecord>();
   const deliveries = new Map<string, DeliveryRecord>();
   const edges = new Map<string, CausalEdgeRecord>();
+  const deadLetters: DeadLetterRecord[] = [];
   const seen = new Set<SpanRecord>();
 
   for (const candidate of input.owned) {
@@ -42,6 +45,13 @@ export function deriveRecords(input: DerivationInput): DerivedRecords {
     if (event) events.set(event.id, event);
     for (const delivery of deriveDeliveries(span, index)) deliveries.set(delivery.id, delivery);
     for (const edge of deriveEdges(span, index)) edges.set(edge.id, edge);
+    deadLetters.push(...deriveDeadLetters(span, index));
   }
-  return { events: [...events.values()], deliveries: [...deliveries.values()], edges: [...edges.values()] };
+  return {
+    events: [...events.values()],
+    deliveries: [...deliveries.values()],
+    edges: [...edges.values()],
+    // A failing consumer and the dead-letter copy's consumer may both be loaded: one record each.
+    deadLetters: mergeAll(deadLetters),
+  };
 }

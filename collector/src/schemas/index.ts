@@ -6,3 +6,4 @@ export * from './topology.js';
 export * from './traces.js';
 export * from './lag.js';
 export * from './alerts.js';
+export * from './dead-letters.js';

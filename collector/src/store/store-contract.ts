@@ -20,6 +20,7 @@ import { describeTopologyContract } from './contract/topology.js';
 import { describeAlertContract } from './contract/alerts.js';
 import { describeLagContract } from './contract/lag.js';
 import { describeQueueTimeContract } from './contract/queue-time.js';
+import { describeDeadLetterContract } from './contract/dead-letters.js';
 
 export interface StoreContractOptions {
   /**
@@ -75,5 +76,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeQueueTimeContract(harness);
     describeLagContract(harness);
     describeAlertContract(harness);
+    describeDeadLetterContract(harness);
   });
 }

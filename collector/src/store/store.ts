@@ -8,6 +8,7 @@
 import type { SpanRecord } from '../model/span.js';
 import type { LagSample, LagSampleQuery, QueueTimeQuery, QueueTimeSeries } from '../lag/types.js';
 import type { AlertEvent, AlertEventQuery, AlertRule } from '../alerts/types.js';
+import type { DeadLetterRecord, DeadLetterSearch, HotspotQuery, HotspotRow, RedriveAuditEntry } from '../deadletters/types.js';
 
 export type DeliveryOutcome = 'ok' | 'error' | 'retried' | 'dead-lettered' | 'pending';
 
@@ -117,6 +118,8 @@ export interface DerivedRecords {
   events: EventRecord[];
   deliveries: DeliveryRecord[];
   edges: CausalEdgeRecord[];
+  /** Dead-letter records derived with them; written in the same transaction / bulk. */
+  deadLetters?: DeadLetterRecord[];
 }
 
 export interface Store {
@@ -191,4 +194,16 @@ export interface Store {
   putAlertEvents(events: AlertEvent[]): Promise<void>;
   /** Newest first (then id); `limit` is capped at 10,000 (MAX_ALERT_EVENT_LIMIT). */
   listAlertEvents(query: AlertEventQuery): Promise<AlertEvent[]>;
+
+  /** Dead letters, overwritten by id; same visibility as events. */
+  putDeadLetters(records: DeadLetterRecord[]): Promise<void>;
+  getDeadLetters(ids: string[]): Promise<DeadLetterRecord[]>;
+  /** Newest first (deadLetteredAt, then id). */
+  searchDeadLetters(query: DeadLetterSearch): Promise<DeadLetterRecord[]>;
+  /** Counts grouped by the chosen dimensions, largest first, at most 100 rows. */
+  deadLetterHotspots(query: HotspotQuery): Promise<HotspotRow[]>;
+  /** Redrive audit log: append-only in practice, overwritten by id. Read-your-writes on both stores. */
+  putRedriveAudit(entries: RedriveAuditEntry[]): Promise<void>;
+  /** Newest first. */
+  listRedriveAudit(query: { deadLetterId?: string; eventId?: string; from?: number; to?: number; limit: number }): Promise<RedriveAuditEntry[]>;
 }

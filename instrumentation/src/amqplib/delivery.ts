@@ -6,18 +6,27 @@
  * the message was sent, so it measures the whole handling, including an ack that comes later from
  * a batching consumer. Without a settlement to wait for (`noAck`) it ends with the callback.
  */
-import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanKind, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { eventIdFromHeaders, resolveEventType, withEventId } from '../core/event-identity.js';
 import { extractMessageContext } from '../core/extract.js';
 import { rememberMessageContext } from '../core/message-context.js';
+import { recordSpanError } from '../core/span-errors.js';
+import { rememberDeliveryFacts } from '../dead-letter/delivery-facts.js';
+import { recordFailureFingerprint } from '../dead-letter/failure.js';
+import { headerInteger } from '../dead-letter/header-values.js';
+import { incomingDeadLetterAttributes } from '../dead-letter/incoming.js';
+import { payloadAttributes, resolvePayloadCapture } from '../dead-letter/payload.js';
+import { earlierAttemptsFor } from '../dead-letter/provenance.js';
+import { deathsFromQueue } from '../dead-letter/rabbitmq-convention.js';
+import { findHeader, type HeaderBag } from '../core/headers.js';
 import {
+  ATTR_CAUSEWAY_DELIVERY_ATTEMPT,
   ATTR_CAUSEWAY_CONTEXT_DROPPED_REASON,
   ATTR_CAUSEWAY_EVENT_TYPE,
   ATTR_CAUSEWAY_MESSAGE_PUBLISHED_AT,
   ATTR_CAUSEWAY_REDELIVERED,
   ATTR_CAUSEWAY_TIME_IN_QUEUE_MS,
   ATTR_CAUSEWAY_UNSETTLED_REASON,
-  ATTR_ERROR_TYPE,
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
   ATTR_MESSAGING_DESTINATION_ANONYMOUS,
   ATTR_MESSAGING_DESTINATION_NAME,
@@ -95,6 +104,10 @@ export function startDelivery(start: DeliveryStart): Delivery {
     maxBytes,
   );
   if (eventType !== undefined) attributes[ATTR_CAUSEWAY_EVENT_TYPE] = eventType;
+  const hopAttempt = deliveriesHere(headers, fields.redelivered);
+  attributes[ATTR_CAUSEWAY_DELIVERY_ATTEMPT] = earlierAttemptsFor(headers, queue) + deathsFromQueue(headers, queue) + hopAttempt;
+  Object.assign(attributes, incomingDeadLetterAttributes(headers));
+  Object.assign(attributes, payloadAttributes(resolvePayloadCapture(telemetry.options.capturePayload), headers, message.content));
 
   const span = telemetry
     .tracer()
@@ -103,6 +116,7 @@ export function startDelivery(start: DeliveryStart): Delivery {
   // comes along and no stale event id from elsewhere leaks into the handler.
   const context = withEventId(trace.setSpan(extracted.context, span), eventId);
   rememberMessageContext(message, context);
+  rememberDeliveryFacts(message, { origin: { destination: queue, group: queue }, hopAttempt });
 
   const delivery: Delivery = {
     span,
@@ -137,9 +151,23 @@ function publishTimeAttributes(timestamp: unknown, receivedAt: number): Attribut
   };
 }
 
+/**
+ * Deliveries of this message from this queue since it last entered it: a quorum queue counts
+ * returns in `x-delivery-count`; a classic queue only says whether it was redelivered (at least 2).
+ * Passes through the queue that ended in a dead-lettering are added from x-death by the caller.
+ */
+function deliveriesHere(headers: HeaderBag | undefined, redelivered: unknown): number {
+  const returned = headerInteger(findHeader(headers, 'x-delivery-count'));
+  if (returned !== undefined) return returned + 1;
+  return redelivered === true ? 2 : 1;
+}
+
 /** The consume callback returned (or its promise settled); `error` is what it threw. */
 export function finishHandler(delivery: Delivery, failed: boolean, error?: unknown): void {
-  if (failed && !delivery.ended) recordError(delivery.span, error);
+  if (failed && !delivery.ended) {
+    recordError(delivery.span, error);
+    recordFailureFingerprint(delivery.span, error);
+  }
   delivery.handlerDone = true;
   endIfComplete(delivery);
 }
@@ -168,15 +196,10 @@ function endIfComplete(delivery: Delivery): void {
   delivery.span.end();
 }
 
-/** Records a thrown value on a span without assuming it is an Error. */
+/**
+ * Records a thrown value on a span without assuming it is an Error; the same way as every other
+ * adapter, so `error.type` and the failure fingerprint agree across brokers.
+ */
 export function recordError(span: Span, error: unknown): void {
-  if (error instanceof Error) {
-    span.recordException(error);
-    span.setAttribute(ATTR_ERROR_TYPE, error.name || error.constructor?.name || '_OTHER');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-  } else {
-    span.recordException(String(error));
-    span.setAttribute(ATTR_ERROR_TYPE, '_OTHER');
-    span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
-  }
+  recordSpanError(span, error);
 }

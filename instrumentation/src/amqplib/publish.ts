@@ -11,6 +11,7 @@ import { guard } from '../core/guard.js';
 import { currentEventId, eventIdFromHeaders, newEventId, resolveEventType } from '../core/event-identity.js';
 import { extractMessageContext } from '../core/extract.js';
 import { findHeader, keepExistingSetter, type HeaderBag } from '../core/headers.js';
+import { payloadAttributes, resolvePayloadCapture } from '../dead-letter/payload.js';
 import {
   ATTR_CAUSEWAY_EVENT_PARENT_ID,
   ATTR_CAUSEWAY_EVENT_TYPE,
@@ -108,6 +109,9 @@ function preparePublish(telemetry: AmqpTelemetry, state: ChannelState, args: unk
     maxBytes,
   );
   if (eventType !== undefined) attributes[ATTR_CAUSEWAY_EVENT_TYPE] = eventType;
+  // The user's headers, before ours are added: trace context and event id are on the span already.
+  const userHeaders = userOptions?.['headers'];
+  Object.assign(attributes, payloadAttributes(resolvePayloadCapture(telemetry.options.capturePayload), isObject(userHeaders) ? userHeaders : undefined, content));
 
   const active = context.active();
   const span = telemetry

@@ -14,6 +14,11 @@ import { findHeader, keepExistingSetter, type HeaderBag } from '../core/headers.
 import { messageContext, rememberMessageContext } from '../core/message-context.js';
 import { recordSpanError } from '../core/span-errors.js';
 import { SDK_PACKAGE_NAME, SDK_VERSION } from '../core/version.js';
+import { rememberDeliveryFacts } from '../dead-letter/delivery-facts.js';
+import { recordFailureFingerprint } from '../dead-letter/failure.js';
+import { incomingDeadLetterAttributes } from '../dead-letter/incoming.js';
+import { payloadAttributes, resolvePayloadCapture } from '../dead-letter/payload.js';
+import { earlierAttemptsFor } from '../dead-letter/provenance.js';
 import {
   ATTR_CAUSEWAY_CONTEXT_DROPPED_REASON,
   ATTR_CAUSEWAY_DELIVERY_ATTEMPT,
@@ -81,6 +86,7 @@ export function createMessagingInstrumentation(options: CustomMessagingOptions):
   const getTracer = (): Tracer => (tracer ??= (options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_NAME, SDK_VERSION));
   const eventTypeOptions = options.eventType;
   const maxBytes = options.maxHeaderBytes;
+  const capture = resolvePayloadCapture(options.capturePayload);
 
   const baseAttributes = (operationType: string, operationName: string, destination: string): Attributes => {
     const attributes: Attributes = {
@@ -112,6 +118,7 @@ export function createMessagingInstrumentation(options: CustomMessagingOptions):
     if (parentEventId !== undefined && parentEventId !== eventId) attributes[ATTR_CAUSEWAY_EVENT_PARENT_ID] = parentEventId;
     const eventType = eventTypeOf(destination, headers, message.body);
     if (eventType !== undefined) attributes[ATTR_CAUSEWAY_EVENT_TYPE] = eventType;
+    Object.assign(attributes, payloadAttributes(capture, message.headers, message.body));
 
     const span = getTracer().startSpan(`${OPERATION_SEND} ${destination}`, { kind: SpanKind.PRODUCER, attributes }, parent);
     // A traceparent the caller already set (a forwarded message) wins: the setter only adds.
@@ -129,7 +136,11 @@ export function createMessagingInstrumentation(options: CustomMessagingOptions):
     const size = bodySize(delivery.body);
     if (size !== undefined) attributes[ATTR_MESSAGING_MESSAGE_BODY_SIZE] = size;
     if (delivery.redelivered !== undefined) attributes[ATTR_CAUSEWAY_REDELIVERED] = delivery.redelivered;
-    if (delivery.attempt !== undefined && Number.isInteger(delivery.attempt)) attributes[ATTR_CAUSEWAY_DELIVERY_ATTEMPT] = delivery.attempt;
+    // The broker's count for this copy, plus attempts a Causeway republish recorded for this group.
+    const hopAttempt = delivery.attempt !== undefined && Number.isSafeInteger(delivery.attempt) && delivery.attempt > 0 ? delivery.attempt : 1;
+    attributes[ATTR_CAUSEWAY_DELIVERY_ATTEMPT] = earlierAttemptsFor(headers, delivery.group) + hopAttempt;
+    Object.assign(attributes, incomingDeadLetterAttributes(headers, delivery.publishedAtMs !== undefined ? { publishedAtMs: delivery.publishedAtMs } : {}));
+    Object.assign(attributes, payloadAttributes(capture, headers, delivery.body));
     if (delivery.publishedAtMs !== undefined && Number.isFinite(delivery.publishedAtMs) && delivery.publishedAtMs > 0) {
       attributes[ATTR_CAUSEWAY_MESSAGE_PUBLISHED_AT] = delivery.publishedAtMs;
       // Producer and consumer clocks may differ: a negative wait is skew, reported as 0.
@@ -143,6 +154,7 @@ export function createMessagingInstrumentation(options: CustomMessagingOptions):
     // Built on the extracted context, not the ambient one: no stale event id leaks into the handler.
     const handlerContext = withEventId(trace.setSpan(extracted.context, span), eventId);
     rememberMessageContext(delivery, handlerContext);
+    rememberDeliveryFacts(delivery, { origin: { destination: delivery.destination, ...(delivery.group ? { group: delivery.group } : {}) }, hopAttempt });
     return { span, context: handlerContext };
   }
 
@@ -182,7 +194,9 @@ export function createMessagingInstrumentation(options: CustomMessagingOptions):
         endSpan(started.span, undefined);
         return result;
       } catch (err) {
-        endSpan(started.span, err ?? new Error('handler failed'));
+        const failure = err ?? new Error('handler failed');
+        recordFailureFingerprint(started.span, failure);
+        endSpan(started.span, failure);
         throw err;
       }
     },

@@ -1,6 +1,6 @@
 /** Public types of the adapter for brokers Causeway does not patch (NATS, SQS, in-house buses). */
 import type { TracerProvider } from '@opentelemetry/api';
-import type { EventTypeOptions, MessageInfo } from '../types.js';
+import type { EventTypeOptions, MessageInfo, PayloadCaptureOptions } from '../types.js';
 
 /** Header bag of a message as your broker client holds it: string, Buffer or number values. */
 export type MessageHeaders = Record<string, unknown>;
@@ -23,6 +23,8 @@ export interface CustomMessagingOptions {
   eventType?: CustomEventTypeOptions;
   /** Header values longer than this many bytes are ignored as context. Default 8192. */
   maxHeaderBytes?: number;
+  /** Opt-in, redacted, size-capped capture of bodies and headers on send and process spans (see `MessagingInstrumentationOptions`). */
+  capturePayload?: boolean | PayloadCaptureOptions;
   /** `server.address` / `server.port` of the broker, recorded on every span when set. */
   serverAddress?: string;
   serverPort?: number;

@@ -12,7 +12,13 @@ import { eventIdFromHeaders, resolveEventType, withEventId } from '../core/event
 import { rememberMessageContext } from '../core/message-context.js';
 import { recordSpanError } from '../core/span-errors.js';
 import type { HeaderBag } from '../core/headers.js';
+import { RecentFailures, rememberDeliveryFacts } from '../dead-letter/delivery-facts.js';
+import { recordFailureFingerprint } from '../dead-letter/failure.js';
+import { incomingDeadLetterAttributes } from '../dead-letter/incoming.js';
+import { payloadAttributes, resolvePayloadCapture } from '../dead-letter/payload.js';
+import { earlierAttemptsFor } from '../dead-letter/provenance.js';
 import {
+  ATTR_CAUSEWAY_DELIVERY_ATTEMPT,
   ATTR_CAUSEWAY_CONTEXT_DROPPED_REASON,
   ATTR_CAUSEWAY_EVENT_TYPE,
   ATTR_CAUSEWAY_MESSAGE_PUBLISHED_AT,
@@ -34,12 +40,23 @@ import type { AnyFunction, ConsumedMessage, EachBatchPayload, EachMessagePayload
 export interface ConsumerIdentity {
   endpoint: ClientEndpoint;
   groupId: string | undefined;
+  /** Failed deliveries by position, so kafkajs's in-place retries get their attempt number. */
+  failures: RecentFailures;
 }
 
 interface ProcessSpan {
   span: Span;
   /** Context the user's code for this message runs in: the span plus the message's event id. */
   context: Context;
+  /** Topic/partition/offset: the key of this delivery in `ConsumerIdentity.failures`. */
+  position: string;
+}
+
+/** Marks a delivery failed: error, fingerprint, and one more failure counted for its position. */
+function recordProcessFailure(consumer: ConsumerIdentity, started: { span: Span; position: string }, err: unknown): void {
+  recordSpanError(started.span, err);
+  recordFailureFingerprint(started.span, err);
+  guard('kafkajs failure count', () => consumer.failures.failed(started.position));
 }
 
 /** Wraps `consumer.run` so the handlers it is given are traced. The config object itself is not mutated. */
@@ -67,10 +84,13 @@ function traceEachMessage(handler: AnyFunction, state: KafkaPatchState, consumer
     if (!started) return handler.call(this, payload, ...rest);
     try {
       const result: unknown = await context.with(started.context, () => handler.call(this, payload, ...rest));
-      guard('kafkajs process span end', () => started.span.end());
+      guard('kafkajs process span end', () => {
+        consumer.failures.succeeded(started.position);
+        started.span.end();
+      });
       return result;
     } catch (err) {
-      recordSpanError(started.span, err);
+      recordProcessFailure(consumer, started, err);
       guard('kafkajs process span end', () => started.span.end());
       throw err;
     }
@@ -103,12 +123,12 @@ function startBatchSpans(state: KafkaPatchState, consumer: ConsumerIdentity, pay
   const batch = payload?.batch;
   if (!batch || !Array.isArray(batch.messages)) return undefined;
   const messages = batch.messages as ConsumedMessage[];
-  const open: Array<{ offset: bigint | undefined; span: Span }> = [];
+  const open: Array<{ offset: bigint | undefined; span: Span; position: string }> = [];
   for (const message of messages) {
     const started = guard('kafkajs batch message instrumentation', () =>
       startProcessSpan(state, consumer, batch.topic, batch.partition, message, { link: true }),
     );
-    if (started) open.push({ offset: offsetOf(message), span: started.span });
+    if (started) open.push({ offset: offsetOf(message), span: started.span, position: started.position });
   }
   if (open.length === 0) return undefined;
 
@@ -118,6 +138,7 @@ function startBatchSpans(state: KafkaPatchState, consumer: ConsumerIdentity, pay
       const entry = open[i];
       if (entry?.offset !== undefined && entry.offset <= resolved) {
         open.splice(i, 1);
+        consumer.failures.succeeded(entry.position);
         entry.span.end();
       }
     }
@@ -142,9 +163,10 @@ function startBatchSpans(state: KafkaPatchState, consumer: ConsumerIdentity, pay
     payload: tracedPayload,
     endOpen(error) {
       guard('kafkajs batch span end', () => {
-        for (const { span } of open.splice(0)) {
-          if (error !== undefined) recordSpanError(span, error);
-          span.end();
+        for (const entry of open.splice(0)) {
+          if (error !== undefined) recordProcessFailure(consumer, entry, error);
+          else consumer.failures.succeeded(entry.position);
+          entry.span.end();
         }
       });
     },
@@ -186,12 +208,32 @@ function startProcessSpan(
   if (eventType) attributes[ATTR_CAUSEWAY_EVENT_TYPE] = eventType;
   if (extracted.droppedReason) attributes[ATTR_CAUSEWAY_CONTEXT_DROPPED_REASON] = extracted.droppedReason;
 
+  // Which delivery this is: kafkajs's own retries of this position, plus attempts a Causeway
+  // republish recorded for this group (a retry topic consumed by the group that failed it).
+  const partitionId = typeof partition === 'number' ? String(partition) : undefined;
+  const position = `${topic}/${partitionId ?? '?'}/${offset ?? '?'}`;
+  const earlierFailures = consumer.failures.get(position);
+  const hopAttempt = 1 + (earlierFailures?.failures ?? 0);
+  attributes[ATTR_CAUSEWAY_DELIVERY_ATTEMPT] = earlierAttemptsFor(headers, consumer.groupId) + hopAttempt;
+  Object.assign(attributes, incomingDeadLetterAttributes(headers, publishedAt !== undefined && publishedAt > 0 ? { publishedAtMs: publishedAt } : {}));
+  Object.assign(attributes, payloadAttributes(resolvePayloadCapture(options.capturePayload), headers, message.value));
+
   const producerSpan = trace.getSpanContext(extracted.context);
   const links: Link[] = shape.link && producerSpan ? [{ context: producerSpan }] : [];
   const span = state.tracer().startSpan(`${OPERATION_PROCESS} ${topic}`, { kind: SpanKind.CONSUMER, attributes, links }, extracted.context);
   const messageContext = withEventId(trace.setSpan(extracted.context, span), eventId);
   rememberMessageContext(message, messageContext);
-  return { span, context: messageContext };
+  rememberDeliveryFacts(message, {
+    origin: {
+      destination: topic,
+      ...(partitionId !== undefined ? { partition: partitionId } : {}),
+      ...(offset !== undefined ? { offset } : {}),
+      ...(consumer.groupId ? { group: consumer.groupId } : {}),
+    },
+    hopAttempt,
+    ...(earlierFailures ? { firstFailureAt: earlierFailures.firstFailureAt } : {}),
+  });
+  return { span, context: messageContext, position };
 }
 
 function offsetOf(message: ConsumedMessage): bigint | undefined {

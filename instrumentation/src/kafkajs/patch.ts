@@ -10,6 +10,7 @@ import { guard } from '../core/guard.js';
 import { watchClientEndpoint, type ClientEndpoint } from './endpoint.js';
 import { isPromiseLike, traceSend } from './producer.js';
 import { traceRun } from './consumer.js';
+import { RecentFailures } from '../dead-letter/delivery-facts.js';
 import type { KafkaPatchState } from './patch-state.js';
 import type { AnyFunction } from './shapes.js';
 
@@ -69,7 +70,7 @@ function patchConsumer(consumer: unknown, state: KafkaPatchState, groupId: strin
   if (!claim(consumer)) return;
   const target = consumer as Record<string, unknown>;
   const endpoint = watchClientEndpoint(target);
-  replaceMethod(target, 'run', (run) => traceRun(run, state, { endpoint, groupId }));
+  replaceMethod(target, 'run', (run) => traceRun(run, state, { endpoint, groupId, failures: new RecentFailures() }));
 }
 
 function groupIdOf(config: unknown): string | undefined {

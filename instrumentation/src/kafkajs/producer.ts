@@ -11,6 +11,7 @@ import { guard } from '../core/guard.js';
 import { findHeader, keepExistingSetter, type HeaderBag } from '../core/headers.js';
 import { currentEventId, eventIdFromHeaders, newEventId, resolveEventType } from '../core/event-identity.js';
 import { recordSpanError } from '../core/span-errors.js';
+import { payloadAttributes, resolvePayloadCapture } from '../dead-letter/payload.js';
 import {
   ATTR_CAUSEWAY_EVENT_PARENT_ID,
   ATTR_CAUSEWAY_EVENT_TYPE,
@@ -139,9 +140,11 @@ function traceOutgoingMessage(
   const explicitPartition = typeof original.partition === 'number' && Number.isInteger(original.partition);
   if (explicitPartition) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(original.partition);
   const parentEventId = currentEventId(parent);
-  if (parentEventId) attributes[ATTR_CAUSEWAY_EVENT_PARENT_ID] = parentEventId;
+  // A republished copy (retry, dead letter) is the same event, not its own effect.
+  if (parentEventId && parentEventId !== eventId) attributes[ATTR_CAUSEWAY_EVENT_PARENT_ID] = parentEventId;
   const eventType = resolveEventType(options.eventType, { system: 'kafka', destination: topic, headers, body: original.value }, options.maxHeaderBytes);
   if (eventType) attributes[ATTR_CAUSEWAY_EVENT_TYPE] = eventType;
+  Object.assign(attributes, payloadAttributes(resolvePayloadCapture(options.capturePayload), original.headers as HeaderBag | undefined, original.value));
 
   const span = state.tracer().startSpan(`${OPERATION_SEND} ${topic}`, { kind: SpanKind.PRODUCER, attributes }, parent);
   try {

@@ -17,6 +17,7 @@ import { CausewayAmqplibInstrumentation } from '../amqplib/index.js';
 import type { CausewayHandle, CausewayOptions, MessagingInstrumentationOptions } from '../types.js';
 import { DropCountingSpanProcessor } from './bounded-export.js';
 import { registeredTracerProvider } from './existing-provider.js';
+import { payloadCaptureFromEnvironment } from '../dead-letter/payload.js';
 
 let running: CausewayHandle | undefined;
 
@@ -43,6 +44,8 @@ function createInstrumentations(options: CausewayOptions): Instrumentation[] {
     ...(options.tracerProvider ? { tracerProvider: options.tracerProvider } : {}),
     ...(options.eventType ? { eventType: options.eventType } : {}),
     ...(options.maxHeaderBytes !== undefined ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
+    // The option wins; the environment switch is for zero-code setups (`register`), which pass none.
+    ...(options.capturePayload !== undefined ? { capturePayload: options.capturePayload } : payloadCaptureFromEnvironment() ? { capturePayload: true } : {}),
   };
   const list: Instrumentation[] = [];
   if (options.instrument?.kafkajs !== false) list.push(new CausewayKafkaJsInstrumentation(shared));

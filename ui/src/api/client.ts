@@ -25,9 +25,18 @@ export async function fetchJson<S extends z.ZodType>(path: string, schema: S, si
   return parseAnswer(path, body, schema);
 }
 
-/** POST a JSON body and validate the answer (e.g. the created resource). */
-export async function postJson<S extends z.ZodType>(path: string, payload: unknown, schema: S, signal?: AbortSignal): Promise<z.infer<S>> {
-  const body = await request(path, { method: 'POST', body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }, signal);
+/**
+ * POST a JSON body and validate the answer (e.g. the created resource). `headers` adds request
+ * headers such as `authorization` for admin actions; they never go into the URL.
+ */
+export async function postJson<S extends z.ZodType>(
+  path: string,
+  payload: unknown,
+  schema: S,
+  signal?: AbortSignal,
+  headers: Record<string, string> = {},
+): Promise<z.infer<S>> {
+  const body = await request(path, { method: 'POST', body: JSON.stringify(payload), headers: { ...headers, 'content-type': 'application/json' } }, signal);
   return parseAnswer(path, body, schema);
 }
 

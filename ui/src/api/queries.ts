@@ -4,22 +4,32 @@ import {
   alertRuleSchema,
   alertRulesResponseSchema,
   alertsResponseSchema,
+  deadLetterDetailSchema,
+  deadLetterListResponseSchema,
   eventDetailSchema,
   eventSearchResponseSchema,
+  hotspotResponseSchema,
   lagResponseSchema,
   lagStatusResponseSchema,
   lineageSchema,
+  redriveResponseSchema,
   topologySchema,
   traceSchema,
   type AlertRuleBody,
   type AlertRuleView,
   type AlertsResponse,
+  type DeadLetterDetail,
+  type DeadLetterFilter,
+  type DeadLetterView,
   type EventDetail,
   type EventSummary,
+  type HotspotDimension,
+  type HotspotResponse,
   type LagResponse,
   type LagStatusResponse,
   type Lineage,
   type LineageDirection,
+  type RedriveResponse,
   type Topology,
   type Trace,
 } from './schemas';
@@ -85,4 +95,65 @@ export function createAlertRule(body: AlertRuleBody, signal?: AbortSignal): Prom
 
 export function deleteAlertRule(id: string, signal?: AbortSignal): Promise<void> {
   return deleteResource(`/api/alerts/rules/${encodeURIComponent(id)}`, signal);
+}
+
+export interface HotspotQuery {
+  from: string;
+  to: string;
+  groupBy: readonly HotspotDimension[];
+  /** Trend bucket width as a duration, e.g. `5m`. */
+  bucket?: string;
+}
+
+export function getDeadLetterHotspots(params: HotspotQuery, signal?: AbortSignal): Promise<HotspotResponse> {
+  const query = queryString({ from: params.from, to: params.to, groupBy: params.groupBy.join(','), bucket: params.bucket });
+  return fetchJson(`/api/deadletters/hotspots${query}`, hotspotResponseSchema, signal);
+}
+
+export interface DeadLetterSearchParams extends DeadLetterFilter {
+  from: string;
+  to: string;
+  limit?: number;
+}
+
+export async function searchDeadLetters(params: DeadLetterSearchParams, signal?: AbortSignal): Promise<DeadLetterView[]> {
+  const answer = await fetchJson(`/api/deadletters${queryString({ ...params })}`, deadLetterListResponseSchema, signal);
+  return answer.deadLetters;
+}
+
+export function getDeadLetter(id: string, signal?: AbortSignal): Promise<DeadLetterDetail> {
+  return fetchJson(`/api/deadletters/${encodeURIComponent(id)}`, deadLetterDetailSchema, signal);
+}
+
+/** Who redrives: the admin token (required) and, for the audit log, a name. */
+export interface RedriveCredentials {
+  token: string;
+  actor?: string;
+}
+
+export interface RedriveOptions {
+  dryRun: boolean;
+  /** Redrive even if it was redriven before (the collector's loop guard refuses otherwise). */
+  force?: boolean;
+}
+
+function redriveHeaders(credentials: RedriveCredentials): Record<string, string> {
+  const headers: Record<string, string> = { authorization: `Bearer ${credentials.token}` };
+  const actor = credentials.actor?.trim();
+  if (actor) headers['x-causeway-actor'] = actor;
+  return headers;
+}
+
+export function redriveDeadLetter(id: string, options: RedriveOptions, credentials: RedriveCredentials, signal?: AbortSignal): Promise<RedriveResponse> {
+  return postJson(`/api/deadletters/${encodeURIComponent(id)}/redrive`, { ...options }, redriveResponseSchema, signal, redriveHeaders(credentials));
+}
+
+export interface BulkRedriveSelection {
+  filter: DeadLetterFilter & { from: string; to: string };
+  /** At most this many (the collector's default is 100, its maximum 1,000). */
+  limit?: number;
+}
+
+export function redriveDeadLetters(selection: BulkRedriveSelection, options: RedriveOptions, credentials: RedriveCredentials, signal?: AbortSignal): Promise<RedriveResponse> {
+  return postJson('/api/deadletters/redrive', { ...selection, ...options }, redriveResponseSchema, signal, redriveHeaders(credentials));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Lineage } from '../api/schemas';
-import { buildLineageGraph, hopLatencyMs } from './lineage-graph';
+import { buildLineageGraph, hopLatencyMs, isDeadLettered } from './lineage-graph';
 
 const node = (id: string, distance: number, publishedAt: string | null): Lineage['nodes'][number] => ({
   id,
@@ -54,5 +54,24 @@ describe('buildLineageGraph', () => {
       ['order', 'payment', 'attribute', 40],
       ['payment', 'shipment', 'span-tree', null],
     ]);
+  });
+
+  it('marks dead-lettered events and keeps their dead-letter record when the API gives it', () => {
+    const graph = buildLineageGraph({
+      ...lineage,
+      nodes: [
+        { ...node('order', -1, null), status: 'dead-lettered', deadLetterId: 'order|billing' },
+        { ...node('payment', 0, null), status: 'dead-lettered' },
+        { ...node('shipment', 1, null), deadLetterId: null },
+      ],
+    });
+    const marks = [...graph.nodes.values()].map((n) => [n.id, n.deadLetterId, isDeadLettered(n)]);
+    expect(marks).toEqual([
+      ['order', 'order|billing', true],
+      ['payment', null, true],
+      ['shipment', null, false],
+    ]);
+    // A dead letter the collector holds marks the event even when its status says otherwise.
+    expect(isDeadLettered({ status: 'ok', deadLetterId: 'x|g' })).toBe(true);
   });
 });

@@ -19,7 +19,12 @@ export interface LineageGraphNode {
   /** Hops from the root: negative for causes, positive for effects. */
   distance: number;
   isRoot: boolean;
+  /** Its dead-letter record, when the collector says which (`/dead-letters/<id>`). */
+  deadLetterId: string | null;
 }
+
+/** Marked in the graph: the event dead-lettered, or the collector holds a dead letter for it. */
+export const isDeadLettered = (node: Pick<LineageGraphNode, 'status' | 'deadLetterId'>) => node.status === 'dead-lettered' || node.deadLetterId !== null;
 
 export interface LineageGraphEdge {
   id: string;
@@ -47,7 +52,7 @@ export function hopLatencyMs(parentPublishedAt: string | null, childPublishedAt:
 export function buildLineageGraph(lineage: Lineage): LineageGraph {
   const nodes = new Map<string, LineageGraphNode>();
   for (const node of lineage.nodes) {
-    nodes.set(node.id, { ...node, isRoot: node.id === lineage.root });
+    nodes.set(node.id, { ...node, deadLetterId: node.deadLetterId ?? null, isRoot: node.id === lineage.root });
   }
   const edges: LineageGraphEdge[] = [];
   const seen = new Set<string>();

@@ -37,7 +37,10 @@ describe('ElasticsearchStore', () => {
       [
         [`${prefix}-alert-events`, [`${prefix}-alert-events`], 500],
         [`${prefix}-alert-rules`, [`${prefix}-alert-rules`], 500],
-        ...['deliveries', 'edges', 'events', 'lag', 'spans'].map((kind) => [`${prefix}-${kind}`, [`${prefix}-${kind}-*`], 500]),
+        [`${prefix}-dead-letters`, [`${prefix}-dead-letters`], 500],
+        ...['deliveries', 'edges', 'events', 'lag'].map((kind) => [`${prefix}-${kind}`, [`${prefix}-${kind}-*`], 500]),
+        [`${prefix}-redrive-audit`, [`${prefix}-redrive-audit`], 500],
+        [`${prefix}-spans`, [`${prefix}-spans-*`], 500],
       ],
     );
 

@@ -51,6 +51,8 @@ import {
 import { DEFAULT_INDEX_PREFIX, docId, IndexNames, RECORD_KINDS, validateIndexPrefix, type RecordKind } from './index-names.js';
 import { deleteAlertRule, listAlertEvents, listAlertRules, putAlertEvents, putAlertRule } from './alerts.js';
 import { deleteLagSamples, getLagSamples, putLagSamples } from './lag.js';
+import { deadLetterHotspots, getDeadLetters, listRedriveAudit, putDeadLetters, putRedriveAudit, searchDeadLetters } from './dead-letters.js';
+import type { DeadLetterRecord, DeadLetterSearch, HotspotQuery, HotspotRow, RedriveAuditEntry } from '../../deadletters/types.js';
 import { indexTemplate, lagAndAlertTemplates } from './mappings.js';
 import { esQueueTimeSeries } from './queue-time.js';
 import { inSlices, searchAll, TERMS_PER_QUERY } from './reads.js';
@@ -197,6 +199,8 @@ export class ElasticsearchStore implements Store {
       },
       { kind: 'edges', records: records.edges.map((edge) => ({ index: this.names.daily('edges', edge.at), document: edgeToDoc(edge) })), canMove: true },
     ]);
+    // After the events: a refresh never shows a dead letter before its event.
+    if (records.deadLetters && records.deadLetters.length > 0) await putDeadLetters(this.client, this.names, records.deadLetters, this.bulkOptions);
   }
 
   async getEvents(ids: string[]): Promise<EventRecord[]> {
@@ -283,6 +287,30 @@ export class ElasticsearchStore implements Store {
 
   async listAlertEvents(query: AlertEventQuery): Promise<AlertEvent[]> {
     return listAlertEvents(this.client, this.names, query);
+  }
+
+  async putDeadLetters(records: DeadLetterRecord[]): Promise<void> {
+    await putDeadLetters(this.client, this.names, records, this.bulkOptions);
+  }
+
+  async getDeadLetters(ids: string[]): Promise<DeadLetterRecord[]> {
+    return getDeadLetters(this.client, this.names, ids);
+  }
+
+  async searchDeadLetters(query: DeadLetterSearch): Promise<DeadLetterRecord[]> {
+    return searchDeadLetters(this.client, this.names, query);
+  }
+
+  async deadLetterHotspots(query: HotspotQuery): Promise<HotspotRow[]> {
+    return deadLetterHotspots(this.client, this.names, query);
+  }
+
+  async putRedriveAudit(entries: RedriveAuditEntry[]): Promise<void> {
+    await putRedriveAudit(this.client, this.names, entries, this.bulkOptions);
+  }
+
+  async listRedriveAudit(query: { deadLetterId?: string; eventId?: string; from?: number; to?: number; limit: number }): Promise<RedriveAuditEntry[]> {
+    return listRedriveAudit(this.client, this.names, query);
   }
 
   /**

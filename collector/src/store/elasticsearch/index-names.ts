@@ -79,6 +79,15 @@ export class IndexNames {
     return `${this.prefix}-alert-events`;
   }
 
+  /** One index each: dead-letter records (a record's id fixes its document, whatever its times), and the redrive audit log. */
+  deadLetters(): string {
+    return `${this.prefix}-dead-letters`;
+  }
+
+  redriveAudit(): string {
+    return `${this.prefix}-redrive-audit`;
+  }
+
   private lagPrefix(resolutionMs: number): string {
     if (!Number.isSafeInteger(resolutionMs) || resolutionMs < 0) throw new Error(`lag resolution must be a whole number of ms ≥ 0 (got ${resolutionMs})`);
     return `${this.prefix}-lag-${resolutionMs === 0 ? 'raw' : `${resolutionMs}ms`}-`;

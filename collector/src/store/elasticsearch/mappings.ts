@@ -162,6 +162,37 @@ const ALERT_EVENT_MAPPING: Record<string, estypes.MappingProperty> = {
   silenced: { type: 'boolean' },
 };
 
+/**
+ * Dead letters: the grouped and filtered fields ('' when absent) beside the record stored whole.
+ * `errorType`/`errorMessage` are kept in `_source` for the hotspot sample only.
+ */
+const DEAD_LETTER_MAPPING: Record<string, estypes.MappingProperty> = {
+  docRef: keyword,
+  id: keyword,
+  eventRef: keyword,
+  deadLetteredAt: time,
+  fingerprint: keyword,
+  group: keyword,
+  service: keyword,
+  eventType: keyword,
+  producerVersion: keyword,
+  destination: keyword,
+  reason: keyword,
+  errorType: storedText,
+  errorMessage: storedText,
+  record: stored,
+};
+
+/** Redrive audit log: the filtered fields beside the entry stored whole. */
+const REDRIVE_AUDIT_MAPPING: Record<string, estypes.MappingProperty> = {
+  docRef: keyword,
+  id: keyword,
+  deadLetterId: keyword,
+  eventId: keyword,
+  at: time,
+  entry: stored,
+};
+
 export function indexTemplate(names: IndexNames, kind: RecordKind): estypes.IndicesPutIndexTemplateRequest {
   return template(names.template(kind), names.pattern(kind), MAPPINGS[kind]);
 }
@@ -175,6 +206,8 @@ export function lagAndAlertTemplates(names: IndexNames): estypes.IndicesPutIndex
     // interval also keeps the index from going search-idle.
     template(names.alertRules(), names.alertRules(), ALERT_RULE_MAPPING, { refresh_interval: '250ms' }),
     template(names.alertEvents(), names.alertEvents(), ALERT_EVENT_MAPPING),
+    template(names.deadLetters(), names.deadLetters(), DEAD_LETTER_MAPPING),
+    template(names.redriveAudit(), names.redriveAudit(), REDRIVE_AUDIT_MAPPING),
   ];
 }
 

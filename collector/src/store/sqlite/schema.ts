@@ -146,4 +146,40 @@ CREATE TABLE IF NOT EXISTS alert_events (
 CREATE INDEX IF NOT EXISTS alert_events_by_at ON alert_events (at, id);
 CREATE INDEX IF NOT EXISTS alert_events_by_rule ON alert_events (rule_id, at);
 CREATE INDEX IF NOT EXISTS alert_events_by_group ON alert_events (consumer_group, at);
+-- Dead letters, whole as JSON, with the filtered and grouped fields beside it ('' when absent).
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  dead_lettered_at REAL NOT NULL,
+  fingerprint TEXT NOT NULL,
+  consumer_group TEXT NOT NULL,
+  service TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  producer_version TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  record TEXT NOT NULL
+);
+-- searchDeadLetters by time (newest first) and hotspots over a time range
+CREATE INDEX IF NOT EXISTS dead_letters_by_at ON dead_letters (dead_lettered_at, id);
+-- searchDeadLetters filtered by one field, and each hotspot row's sample and trend
+CREATE INDEX IF NOT EXISTS dead_letters_by_fingerprint ON dead_letters (fingerprint, dead_lettered_at);
+CREATE INDEX IF NOT EXISTS dead_letters_by_group ON dead_letters (consumer_group, dead_lettered_at);
+CREATE INDEX IF NOT EXISTS dead_letters_by_service ON dead_letters (service, dead_lettered_at);
+CREATE INDEX IF NOT EXISTS dead_letters_by_event_type ON dead_letters (event_type, dead_lettered_at);
+CREATE INDEX IF NOT EXISTS dead_letters_by_destination ON dead_letters (destination, dead_lettered_at);
+CREATE INDEX IF NOT EXISTS dead_letters_by_producer_version ON dead_letters (producer_version, dead_lettered_at);
+CREATE INDEX IF NOT EXISTS dead_letters_by_reason ON dead_letters (reason, dead_lettered_at);
+
+-- Redrive audit log, whole as JSON.
+CREATE TABLE IF NOT EXISTS redrive_audit (
+  id TEXT PRIMARY KEY,
+  dead_letter_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  at REAL NOT NULL,
+  entry TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS redrive_audit_by_at ON redrive_audit (at, id);
+CREATE INDEX IF NOT EXISTS redrive_audit_by_dead_letter ON redrive_audit (dead_letter_id, at);
+CREATE INDEX IF NOT EXISTS redrive_audit_by_event ON redrive_audit (event_id, at);
 `;

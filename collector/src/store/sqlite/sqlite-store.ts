@@ -49,6 +49,8 @@ import { SqliteTopology, TOPOLOGY_READS } from './topology.js';
 import { alertEventsSql, LIST_ALERT_RULES_SQL, SqliteAlerts, type AlertEventFilter } from './alerts.js';
 import { LAG_SLICE_END_SQL, lagSamplesSql, SqliteLagSamples, type LagFilter } from './lag.js';
 import { queueSeriesSql, queueValuesSql, SqliteQueueTime } from './queue-time.js';
+import { deadLetterPlanInputs, SqliteDeadLetters } from './dead-letters.js';
+import type { DeadLetterRecord, DeadLetterSearch, HotspotQuery, HotspotRow, RedriveAuditEntry } from '../../deadletters/types.js';
 
 /** In-memory database path, as better-sqlite3 spells it. */
 export const SQLITE_MEMORY = ':memory:';
@@ -111,6 +113,8 @@ interface Open {
   queueTime: SqliteQueueTime;
   lag: SqliteLagSamples;
   alerts: SqliteAlerts;
+  deadLetters: SqliteDeadLetters;
+  putDeadLetters: (records: DeadLetterRecord[]) => void;
   searches: Map<string, Database.Statement<Record<string, unknown>, EventRow>>;
   putSpans: (spans: SpanRecord[]) => void;
   putEvents: (events: EventRecord[]) => void;
@@ -199,7 +203,8 @@ export class SqliteStore implements Store {
   }
 
   async putDerived(records: DerivedRecords): Promise<void> {
-    if (records.events.length + records.deliveries.length + records.edges.length > 0) this.db().putDerived(records);
+    const count = records.events.length + records.deliveries.length + records.edges.length + (records.deadLetters?.length ?? 0);
+    if (count > 0) this.db().putDerived(records);
   }
 
   async getEvents(ids: string[]): Promise<EventRecord[]> {
@@ -275,6 +280,30 @@ export class SqliteStore implements Store {
     return this.db().alerts.events(query);
   }
 
+  async putDeadLetters(records: DeadLetterRecord[]): Promise<void> {
+    if (records.length > 0) this.db().putDeadLetters(records);
+  }
+
+  async getDeadLetters(ids: string[]): Promise<DeadLetterRecord[]> {
+    return this.db().deadLetters.get(ids);
+  }
+
+  async searchDeadLetters(query: DeadLetterSearch): Promise<DeadLetterRecord[]> {
+    return this.db().deadLetters.search(query);
+  }
+
+  async deadLetterHotspots(query: HotspotQuery): Promise<HotspotRow[]> {
+    return this.db().deadLetters.hotspots(query);
+  }
+
+  async putRedriveAudit(entries: RedriveAuditEntry[]): Promise<void> {
+    this.db().deadLetters.putAudit(entries);
+  }
+
+  async listRedriveAudit(query: { deadLetterId?: string; eventId?: string; from?: number; to?: number; limit: number }): Promise<RedriveAuditEntry[]> {
+    return this.db().deadLetters.audit(query);
+  }
+
   /** A pragma's value on the store's own connection (e.g. `synchronous`, which is per connection). */
   readPragma(name: string): unknown {
     return this.db().db.pragma(name, { simple: true });
@@ -315,6 +344,7 @@ export class SqliteStore implements Store {
       const params = { limit: 1, from: 0, to: 1, ruleId: 'r', group: 'g' };
       plans[`listAlertEvents(${filters.join(',')})`] = explain(alertEventsSql(filters), pick(params, ['limit', ...filters]));
     }
+    for (const [name, sql, params] of deadLetterPlanInputs()) plans[name] = explain(sql, params);
     return plans;
   }
 
@@ -326,6 +356,7 @@ export class SqliteStore implements Store {
 
 function prepare(db: Database.Database): Open {
   const statements = new Statements(db);
+  const deadLetters = new SqliteDeadLetters(db);
   return {
     db,
     statements,
@@ -333,6 +364,8 @@ function prepare(db: Database.Database): Open {
     queueTime: new SqliteQueueTime(db),
     lag: new SqliteLagSamples(db),
     alerts: new SqliteAlerts(db),
+    deadLetters,
+    putDeadLetters: db.transaction((records: DeadLetterRecord[]) => deadLetters.write(records)),
     searches: new Map(),
     // Each batch is one transaction: all of it or none of it, and one fsync.
     putSpans: db.transaction((spans: SpanRecord[]) => {
@@ -351,11 +384,12 @@ function prepare(db: Database.Database): Open {
     putEdges: db.transaction((edges: CausalEdgeRecord[]) => {
       for (const edge of edges) statements.upsertEdge.run(edgeToRow(edge));
     }),
-    // All three kinds in one transaction: one fsync per correlator pass instead of three.
+    // All kinds (dead letters too) in one transaction: one fsync per correlator pass instead of three.
     putDerived: db.transaction((records: DerivedRecords) => {
       for (const event of records.events) statements.upsertEvent.run(eventToRow(event));
       for (const delivery of records.deliveries) statements.upsertDelivery.run(deliveryToRow(delivery));
       for (const edge of records.edges) statements.upsertEdge.run(edgeToRow(edge));
+      if (records.deadLetters) deadLetters.write(records.deadLetters);
     }),
   };
 }

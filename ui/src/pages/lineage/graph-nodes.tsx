@@ -3,10 +3,11 @@
  * is navigable with Tab and Enter; handles are invisible anchor points for the edges.
  */
 import { BaseEdge, EdgeLabelRenderer, Handle, Position, getBezierPath, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
+import { Link } from 'react-router';
 import { isFailure, StatusBadge } from '../../components/StatusBadge';
 import { formatDuration } from '../../model/format';
 import type { MoreNode } from '../../model/collapse';
-import type { LineageGraphNode } from '../../model/lineage-graph';
+import { isDeadLettered, type LineageGraphNode } from '../../model/lineage-graph';
 
 export const EVENT_NODE_SIZE = { width: 232, height: 86 };
 export const MORE_NODE_SIZE = { width: 150, height: 44 };
@@ -22,9 +23,18 @@ export type LatencyEdgeType = Edge<{ hopLatencyMs: number | null; toMore: boolea
  */
 export function EventNode({ data }: NodeProps<EventNodeType>) {
   const { event, selected } = data;
-  const classes = ['lineage-node', `status-${event.status}`, event.isRoot ? 'root' : '', selected ? 'selected' : '', isFailure(event.status) ? 'failed' : '']
+  const deadLettered = isDeadLettered(event);
+  const classes = [
+    'lineage-node',
+    `status-${event.status}`,
+    event.isRoot ? 'root' : '',
+    selected ? 'selected' : '',
+    isFailure(event.status) ? 'failed' : '',
+    deadLettered ? 'dead-lettered' : '',
+  ]
     .filter(Boolean)
     .join(' ');
+  const what = `${event.type ?? 'untyped event'} from ${event.service ?? 'unknown service'} to ${event.destination ?? 'unknown destination'}`;
   return (
     <>
       <Handle type="target" position={Position.Left} isConnectable={false} />
@@ -35,11 +45,17 @@ export function EventNode({ data }: NodeProps<EventNodeType>) {
         data-event-type={event.type ?? ''}
         data-service={event.service ?? ''}
         data-event-id={event.id}
+        data-dead-lettered={deadLettered ? 'true' : undefined}
         aria-pressed={selected}
-        aria-label={`${event.isRoot ? 'Root event: ' : ''}${event.type ?? 'untyped event'} from ${event.service ?? 'unknown service'} to ${event.destination ?? 'unknown destination'}, status ${event.status}`}
+        aria-label={`${event.isRoot ? 'Root event: ' : ''}${what}, status ${event.status}${deadLettered && event.status !== 'dead-lettered' ? ', dead-lettered' : ''}`}
       >
         <span className="node-title">
           {event.isRoot && <span className="root-tag">root</span>}
+          {deadLettered && (
+            <span className="dead-letter-tag" title="This event dead-lettered">
+              <span aria-hidden="true">⊘</span> DLQ
+            </span>
+          )}
           <span className="node-type">{event.type ?? 'untyped event'}</span>
         </span>
         <span className="node-route">
@@ -49,6 +65,19 @@ export function EventNode({ data }: NodeProps<EventNodeType>) {
         </span>
         <StatusBadge status={event.status} />
       </button>
+      {event.deadLetterId !== null && (
+        // A sibling of the node's button (a link cannot sit inside a button), placed on its corner;
+        // it stops the click so the graph does not also select the node.
+        <Link
+          className="node-dead-letter-link nodrag nopan"
+          to={`/dead-letters/${encodeURIComponent(event.deadLetterId)}`}
+          data-testid="lineage-node-dead-letter-link"
+          aria-label={`Open the dead letter of ${what}`}
+          onClick={(click) => click.stopPropagation()}
+        >
+          dead letter →
+        </Link>
+      )}
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </>
   );

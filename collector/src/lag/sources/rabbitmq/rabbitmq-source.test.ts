@@ -123,11 +123,12 @@ describe('RabbitMqLagSource over the management API', () => {
     // Two acks move the cumulative counter, and two more messages get delivered.
     consumer.channel.ack(consumer.held[0]!);
     consumer.channel.ack(consumer.held[1]!);
+    // Message rates and queue lengths are refreshed separately: wait until both show the acks.
     const after = await eventually(
       'the acks in the management stats',
       async () => {
         const found = byQueue(await poll(source), queue)?.partitions[0]?.queue;
-        return found?.acked === 2 && found.delivered === 5 ? found : undefined;
+        return found?.acked === 2 && found.delivered === 5 && found.ready === 5 ? found : undefined;
       },
       30_000,
     );

@@ -1,0 +1,102 @@
+/**
+ * The Dead letters page in a real browser against `causeway start --demo` (every 25th order is
+ * poisoned and dead-letters after three attempts): hotspots as the API ranks them, the drill-down
+ * list of a hotspot, one dead letter's error and lineage link, and a redrive that the collector
+ * refuses because no admin token is configured — with its reason shown.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { chromiumUnavailableReason, launchBrowser, type BrowserSession } from '../support/browser.js';
+import { startCollectorProcess, type CollectorProcess } from '../support/collector-process.js';
+
+const UI_INDEX = resolve(import.meta.dirname, '../../ui/dist/index.html');
+const missing = chromiumUnavailableReason() ?? (existsSync(UI_INDEX) ? undefined : `${UI_INDEX} is missing: run \`npm run build\``);
+const mustRun = process.env.CI === 'true' || process.env.CI === '1';
+if (missing && !mustRun) console.warn(`browser tests skipped: ${missing}`);
+
+interface HotspotAnswer {
+  rows: Array<{ key: Record<string, string>; count: number }>;
+}
+interface ListAnswer {
+  deadLetters: Array<{ id: string; eventId: string; error: { fingerprint: string; type: string | null } }>;
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
+  return (await response.json()) as T;
+}
+
+describe.skipIf(missing !== undefined && !mustRun)('the Dead letters page in Chromium', () => {
+  let collector: CollectorProcess | undefined;
+  let browser: BrowserSession | undefined;
+  const page = (): Page => browser!.page;
+
+  beforeAll(async () => {
+    if (missing) throw new Error(`CI is set and the browser tests cannot run: ${missing}`);
+    const started = await Promise.allSettled([
+      startCollectorProcess(['--demo']).then((running) => (collector = running)),
+      launchBrowser().then((session) => (browser = session)),
+    ]);
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
+    browser!.page.setDefaultTimeout(20_000);
+    // The demo poisons every 25th order at 3 orders/s: a dead letter about every 8 s.
+    await vi.waitFor(async () => expect((await getJson<ListAnswer>(`${collector!.url}/api/deadletters`)).deadLetters.length).toBeGreaterThanOrEqual(2), {
+      timeout: 60_000,
+      interval: 1000,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await collector?.stop();
+  });
+
+  it('shows the hotspots the API ranks, and a hotspot\'s dead letters', async () => {
+    await page().goto(`${collector!.url}/dead-letters`);
+    await page().getByTestId('deadletters-page').waitFor();
+    const rows = page().getByTestId('hotspot-row');
+    await rows.first().waitFor();
+    const first = await rows.first().getAttribute('data-fingerprint');
+    const hotspots = await getJson<HotspotAnswer>(`${collector!.url}/api/deadletters/hotspots?groupBy=fingerprint`);
+    expect(hotspots.rows.map((r) => r.key.fingerprint)).toContain(first);
+    const shownCount = Number(await rows.first().getAttribute('data-count'));
+    expect(shownCount).toBeGreaterThan(0);
+
+    await rows.first().click();
+    expect(new URL(page().url()).searchParams.get('fingerprint')).toBe(first);
+    const listed = page().getByTestId('deadletter-row');
+    await listed.first().waitFor();
+    const ids = await listed.evaluateAll((elements) => elements.map((e) => e.getAttribute('data-id')));
+    const api = await getJson<ListAnswer>(`${collector!.url}/api/deadletters?fingerprint=${encodeURIComponent(first!)}`);
+    for (const id of ids) expect(api.deadLetters.map((d) => d.id)).toContain(id);
+    await browser!.screenshot('dead-letters');
+  });
+
+  it('opens one dead letter with its error and a link into its lineage', async () => {
+    const { deadLetters } = await getJson<ListAnswer>(`${collector!.url}/api/deadletters?limit=1`);
+    const record = deadLetters[0]!;
+    await page().goto(`${collector!.url}/dead-letters/${encodeURIComponent(record.id)}`);
+    const detail = page().getByTestId('deadletter-detail');
+    await detail.waitFor();
+    if (record.error.type) await detail.getByText(record.error.type).first().waitFor();
+    const link = detail.getByTestId('deadletter-lineage-link');
+    expect(await link.getAttribute('href')).toContain(`/events/${encodeURIComponent(record.eventId)}`);
+    await browser!.screenshot('dead-letter');
+  });
+
+  it('asks for confirmation, and shows why the collector refuses a redrive without an admin token', async () => {
+    const { deadLetters } = await getJson<ListAnswer>(`${collector!.url}/api/deadletters?limit=1`);
+    await page().goto(`${collector!.url}/dead-letters/${encodeURIComponent(deadLetters[0]!.id)}`);
+    await page().getByTestId('redrive-button').click();
+    const dialog = page().getByTestId('redrive-dialog');
+    await dialog.waitFor();
+    await dialog.getByLabel('Admin token').fill('guess');
+    await dialog.getByTestId('redrive-dry-run-button').click();
+    const error = dialog.getByTestId('redrive-error');
+    await error.waitFor();
+    expect(await error.innerText()).toMatch(/admin-token/);
+  });
+});
