@@ -4,17 +4,12 @@
  * list of a hotspot, one dead letter's error and lineage link, and a redrive that the collector
  * refuses because no admin token is configured — with its reason shown.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chromiumUnavailableReason, launchBrowser, type BrowserSession } from '../support/browser.js';
+import { browserTestPrerequisites, launchBrowser, type BrowserSession } from '../support/browser.js';
 import { startCollectorProcess, type CollectorProcess } from '../support/collector-process.js';
 
-const UI_INDEX = resolve(import.meta.dirname, '../../ui/dist/index.html');
-const missing = chromiumUnavailableReason() ?? (existsSync(UI_INDEX) ? undefined : `${UI_INDEX} is missing: run \`npm run build\``);
-const mustRun = process.env.CI === 'true' || process.env.CI === '1';
-if (missing && !mustRun) console.warn(`browser tests skipped: ${missing}`);
+const { missing, mustRun } = browserTestPrerequisites();
 
 interface HotspotAnswer {
   rows: Array<{ key: Record<string, string>; count: number }>;

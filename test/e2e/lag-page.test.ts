@@ -5,17 +5,12 @@
  * message waiting (the demo publishes all the time), the rule deleted again, and lag on the
  * topology's consumer edges.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chromiumUnavailableReason, launchBrowser, type BrowserSession } from '../support/browser.js';
+import { browserTestPrerequisites, launchBrowser, type BrowserSession } from '../support/browser.js';
 import { startCollectorProcess, type CollectorProcess } from '../support/collector-process.js';
 
-const UI_INDEX = resolve(import.meta.dirname, '../../ui/dist/index.html');
-const missing = chromiumUnavailableReason() ?? (existsSync(UI_INDEX) ? undefined : `${UI_INDEX} is missing: run \`npm run build\``);
-const mustRun = process.env.CI === 'true' || process.env.CI === '1';
-if (missing && !mustRun) console.warn(`browser tests skipped: ${missing}`);
+const { missing, mustRun } = browserTestPrerequisites();
 
 interface StatusAnswer {
   groups: Array<{ group: string; status: string; lag: number; partitions: unknown[] }>;

@@ -8,22 +8,18 @@
  * page with the data behind it. With CI=true a missing Chromium or UI build fails these tests;
  * elsewhere it skips them with the reason.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chromiumUnavailableReason, launchBrowser, type BrowserSession } from '../support/browser.js';
+import { browserTestPrerequisites, launchBrowser, type BrowserSession } from '../support/browser.js';
 import { findOrderChain, getEventDetail, startShopCollector, type OrderChain } from './shop-collector.js';
 import type { CollectorProcess } from '../support/collector-process.js';
 
-const UI_INDEX = resolve(import.meta.dirname, '../../ui/dist/index.html');
 const DOCS_SCREENSHOT = resolve(import.meta.dirname, '../../docs/lineage.png');
 const DOCS_SCREENSHOT_MAX_BYTES = 300 * 1024;
 
-const missing = chromiumUnavailableReason() ?? (existsSync(UI_INDEX) ? undefined : `${UI_INDEX} is missing: run \`npm run build\``);
-// The same rule as test/services/config.js: under CI nothing may be skipped.
-const mustRun = process.env.CI === 'true' || process.env.CI === '1';
-if (missing && !mustRun) console.warn(`browser tests skipped: ${missing}`);
+const { missing, mustRun } = browserTestPrerequisites();
 
 const node = (page: Page, eventType: string) => page.locator(`[data-testid="lineage-node"][data-event-type="${eventType}"]`);
 const nodeOf = (page: Page, eventId: string) => page.locator(`[data-testid="lineage-node"][data-event-id="${eventId}"]`);

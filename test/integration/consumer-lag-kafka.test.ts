@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startCollector, type RunningCollector } from '../support/collector.js';
 import { services, uniqueName } from '../support/services.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
-import { groupStatus, statusesOf, webhooksFor, type LagStatusAnswer } from '../support/lag.js';
+import { groupStatus, statusesOf, watchStatuses, webhooksFor, type LagStatusAnswer } from '../support/lag.js';
 
 const INTERVAL_MS = 1000;
 const WINDOW = 5;
@@ -40,7 +40,7 @@ describe('consumer lag on Kafka', () => {
   let producing: NodeJS.Timeout | undefined;
   /** Every status of the busy, idle and rewound groups seen while the tests ran. */
   const seen: Record<string, string[]> = { [group.busy]: [], [group.idle]: [], [group.rewind]: [] };
-  let watching: NodeJS.Timeout | undefined;
+  let stopWatching: (() => void) | undefined;
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
@@ -100,19 +100,12 @@ describe('consumer lag on Kafka', () => {
       '--alert-rules', rulesFile,
       '--admin-token', ADMIN_TOKEN,
     ]);
-    watching = setInterval(() => {
-      void collector.get<LagStatusAnswer>('/api/lag/status').then(({ body }) => {
-        for (const name of [group.busy, group.idle, group.rewind]) {
-          const status = groupStatus(body, name)?.status;
-          if (status) seen[name]!.push(status);
-        }
-      }, () => undefined);
-    }, 250);
+    stopWatching = watchStatuses(collector, [group.busy, group.idle, group.rewind], seen);
   }, 120_000);
 
   afterAll(async () => {
     clearInterval(producing);
-    clearInterval(watching);
+    stopWatching?.();
     await Promise.allSettled([busyConsumer?.disconnect(), idleConsumer?.disconnect(), producer?.disconnect()]);
     await collector?.close();
     await admin.deleteTopics({ topics: Object.values(topic) }).catch(() => undefined);

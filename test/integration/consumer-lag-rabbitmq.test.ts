@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import amqplib, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startCollector, type RunningCollector } from '../support/collector.js';
-import { groupStatus, statusesOf, webhooksFor, type LagStatusAnswer } from '../support/lag.js';
+import { groupStatus, statusesOf, watchStatuses, webhooksFor, type LagStatusAnswer } from '../support/lag.js';
 import { services, uniqueName } from '../support/services.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -33,7 +33,7 @@ describe('consumer lag on RabbitMQ', () => {
   let receiver: WebhookReceiver;
   let rulesDir: string;
   let publishing: NodeJS.Timeout | undefined;
-  let watching: NodeJS.Timeout | undefined;
+  let stopWatching: (() => void) | undefined;
   /** While false the busy consumer holds its deliveries instead of acknowledging them. */
   let acking = true;
   const held: ConsumeMessage[] = [];
@@ -69,19 +69,12 @@ describe('consumer lag on RabbitMQ', () => {
       '--lag-window', String(WINDOW),
       '--alert-rules', rulesFile,
     ]);
-    watching = setInterval(() => {
-      void collector.get<LagStatusAnswer>('/api/lag/status').then(({ body }) => {
-        for (const name of Object.values(queue)) {
-          const status = groupStatus(body, name)?.status;
-          if (status) seen[name]!.push(status);
-        }
-      }, () => undefined);
-    }, 250);
+    stopWatching = watchStatuses(collector, Object.values(queue), seen);
   }, 60_000);
 
   afterAll(async () => {
     clearInterval(publishing);
-    clearInterval(watching);
+    stopWatching?.();
     await collector?.close();
     for (const name of Object.values(queue)) await channel?.deleteQueue(name).catch(() => undefined);
     await connection?.close().catch(() => undefined);

@@ -2,7 +2,7 @@
  * Headless Chromium for the browser tests: playwright-core driving the system's Chromium (Debian's
  * `chromium` package, or CHROMIUM_PATH). Playwright's own browser downloads are never used.
  */
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -85,4 +85,18 @@ export async function launchBrowser(): Promise<BrowserSession> {
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The built UI the browser tests load, served by the collector. */
+export const UI_INDEX = resolve(import.meta.dirname, '../../ui/dist/index.html');
+
+/**
+ * Why the browser tests cannot run here (no Chromium, or no UI build), and whether they must anyway:
+ * with CI set nothing may be skipped (the same rule as test/services/config.js), so a missing piece fails them.
+ */
+export function browserTestPrerequisites(): { missing: string | undefined; mustRun: boolean } {
+  const missing = chromiumUnavailableReason() ?? (existsSync(UI_INDEX) ? undefined : `${UI_INDEX} is missing: run \`npm run build\``);
+  const mustRun = process.env.CI === 'true' || process.env.CI === '1';
+  if (missing && !mustRun) console.warn(`browser tests skipped: ${missing}`);
+  return { missing, mustRun };
 }

@@ -1,4 +1,5 @@
 /** Reading the collector's lag and alert answers in tests. */
+import type { RunningCollector } from './collector.js';
 import type { ReceivedWebhook, WebhookReceiver } from './webhook-receiver.js';
 
 export interface GroupStatusAnswer {
@@ -38,4 +39,20 @@ export function webhooksFor(receiver: WebhookReceiver, path: string, group: stri
 /** Consecutive duplicates removed: the sequence of statuses a group went through. */
 export function statusesOf(seen: string[]): string[] {
   return seen.filter((status, i) => i === 0 || seen[i - 1] !== status);
+}
+
+/**
+ * Records every status the collector reports for `groups` into `seen[group]`, four times a second,
+ * until the returned function is called. Tests may replace `seen[group]` with a fresh array to start over.
+ */
+export function watchStatuses(collector: RunningCollector, groups: string[], seen: Record<string, string[]>): () => void {
+  const timer = setInterval(() => {
+    void collector.get<LagStatusAnswer>('/api/lag/status').then(({ body }) => {
+      for (const name of groups) {
+        const status = groupStatus(body, name)?.status;
+        if (status) (seen[name] ??= []).push(status);
+      }
+    }, () => undefined);
+  }, 250);
+  return () => clearInterval(timer);
 }

@@ -20,4 +20,4 @@ export type { BrokerRedriver, BrokerRedriveContext, JobOutcome, RedriveJob, Redr
 export { auditActor, MAX_ACTOR_LENGTH } from './actor.js';
 export { HEADER_REDRIVE_COUNT, HEADER_REDRIVE_OF } from './headers.js';
 export { TokenBucket } from './token-bucket.js';
-export { default as redriveRoutes, auditView, type RedriveRoutesOptions } from '../routes/api/redrive.js';
+export { default as redriveRoutes, type RedriveRoutesOptions } from '../routes/api/redrive.js';

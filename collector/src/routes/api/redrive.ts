@@ -4,6 +4,7 @@
  * one configured on the collector, redrive is disabled (403).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { toAuditView } from '../../query/dead-letters.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
 import type { DeadLetterReason, RedriveAuditEntry } from '../../deadletters/types.js';
@@ -98,27 +99,12 @@ function bulkFilter(filter: Static<typeof BulkRedriveRequest>['filter']): DeadLe
 function response(dryRun: boolean, entries: RedriveAuditEntry[]): RedriveResponse {
   return {
     dryRun,
-    results: entries.map(auditView),
+    results: entries.map(toAuditView),
     republished: entries.filter((entry) => entry.result === 'republished' || entry.result === 'would-republish').length,
     skipped: entries.filter((entry) => entry.result === 'skipped').length,
     failed: entries.filter((entry) => entry.result === 'failed').length,
   };
 }
 
-/** The audit entry as the API shows it (also used by the dead-letter detail route). */
-export function auditView(entry: RedriveAuditEntry): RedriveAuditView {
-  return {
-    id: entry.id,
-    deadLetterId: entry.deadLetterId,
-    eventId: entry.eventId,
-    at: new Date(entry.at).toISOString(),
-    actor: entry.actor,
-    dryRun: entry.dryRun,
-    result: entry.result,
-    detail: entry.detail ?? null,
-    target: entry.target ?? null,
-    newEventId: entry.newEventId ?? null,
-  };
-}
 
 export default redriveRoutes;
