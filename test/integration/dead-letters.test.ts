@@ -24,6 +24,8 @@ interface DeadLetterAnswer {
   error: { type: string | null; message: string | null; fingerprint: string };
   attempts: number;
   redriveCount: number;
+  traceId: string;
+  spanId: string;
 }
 
 describe('dead letters over RabbitMQ', () => {
@@ -156,6 +158,14 @@ describe('dead letters over RabbitMQ', () => {
     expect(String(message.properties.headers?.['causeway-event-id'])).toBe(target.eventId);
     expect(message.properties.headers?.['causeway-redrive-of']).toBeDefined();
     expect((await admin.checkQueue(dlq)).messageCount).toBe(POISON - 1);
+    // The copy's new trace starts at the collector's own `redrive` span, linked to the dead letter.
+    const traceId = String(message.properties.headers?.['traceparent']).split('-')[1]!;
+    const redriveSpan = await eventually('the redrive span in the collector', async () => {
+      const { status, body: found } = await api<{ spans: Array<{ name: string; service: string; links: Array<{ traceId: string; spanId: string }> }> }>(`/api/traces/${traceId}`);
+      return status === 200 ? found.spans.find((span) => span.name === `redrive ${work}`) : undefined;
+    }, 20_000);
+    expect(redriveSpan.service).toBe('causeway-collector');
+    expect(redriveSpan.links).toContainEqual(expect.objectContaining({ traceId: target.traceId, spanId: target.spanId }));
 
     const again = await redrive(target.id, {});
     expect(again.body.results[0]).toMatchObject({ result: 'skipped' });
