@@ -31,6 +31,10 @@ interface DeadLetterAnswer {
 describe('dead letters over RabbitMQ', () => {
   const work = uniqueName('cw-dl-orders');
   const dlq = `${work}.dlq`;
+  // A second queue dead-letters through a named exchange into a queue nobody reads.
+  const payments = uniqueName('cw-dl-payments');
+  const paymentsDlx = `${payments}.dlx`;
+  const parked = `${payments}.parked`;
   let collector: RunningCollector;
   const tracing: ServiceTracing[] = [];
   const connections: ChannelModel[] = [];
@@ -56,17 +60,26 @@ describe('dead letters over RabbitMQ', () => {
     );
 
   beforeAll(async () => {
-    collector = await startCollector('sqlite', ['--rabbitmq', services.amqpUrl, '--admin-token', TOKEN]);
+    collector = await startCollector('sqlite', [
+      '--rabbitmq', services.amqpUrl,
+      '--rabbitmq-management', services.rabbitmqManagementUrl,
+      '--rabbitmq-queues', 'cw-dl-*',
+      '--admin-token', TOKEN,
+    ]);
     const plain = await amqp.connect(services.amqpUrl);
     connections.push(plain);
     admin = await plain.createChannel();
     await admin.assertQueue(dlq, { durable: true });
     await admin.assertQueue(work, { durable: true, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': dlq } });
+    await admin.assertExchange(paymentsDlx, 'direct', { durable: false, autoDelete: false });
+    await admin.assertQueue(parked, { durable: true });
+    await admin.bindQueue(parked, paymentsDlx, payments);
+    await admin.assertQueue(payments, { durable: true, arguments: { 'x-dead-letter-exchange': paymentsDlx } });
 
     const shop = await connect('shop');
     const billing = await connect('billing');
     inspector = await connect('dlq-inspector');
-    await billing.consume(work, (message) => {
+    const bill = (message: ConsumeMessage | null): void => {
       if (!message) return;
       const order = JSON.parse(message.content.toString()) as { id: string; card: string };
       try {
@@ -76,7 +89,9 @@ describe('dead letters over RabbitMQ', () => {
         recordMessageFailure(message, err);
         billing.reject(message, false);
       }
-    });
+    };
+    await billing.consume(work, bill);
+    await billing.consume(payments, bill);
     // Reads the dead letters (their spans carry x-death) and leaves them in the queue: no ack.
     const inspected: ConsumeMessage[] = [];
     await inspector.prefetch(100);
@@ -87,7 +102,9 @@ describe('dead letters over RabbitMQ', () => {
       const body = { id: `o-${1000 + i}`, card: poison ? `${i}${i}-${i}` : '1234' };
       shop.sendToQueue(work, Buffer.from(JSON.stringify(body)), { headers: { 'causeway-event-type': 'OrderPlaced' } });
     }
+    shop.sendToQueue(payments, Buffer.from(JSON.stringify({ id: 'p-1', card: '99-9' })), { headers: { 'causeway-event-type': 'PaymentRequested' } });
     await eventually('the inspector saw every dead letter', async () => (inspected.length === POISON ? true : undefined), 30_000);
+    await eventually('the payment parked', async () => ((await admin.checkQueue(parked)).messageCount === 1 ? true : undefined), 30_000);
     // Its channel closes: the dead letters go back to ready in the DLQ, where a redrive finds them.
     await inspector.close();
     for (const t of tracing) await t.provider.forceFlush();
@@ -97,6 +114,8 @@ describe('dead letters over RabbitMQ', () => {
     for (const t of tracing) await t.shutdown().catch(() => undefined);
     await admin?.deleteQueue(work).catch(() => undefined);
     await admin?.deleteQueue(dlq).catch(() => undefined);
+    for (const queue of [payments, parked]) await admin?.deleteQueue(queue).catch(() => undefined);
+    await admin?.deleteExchange(paymentsDlx).catch(() => undefined);
     for (const connection of connections) await connection.close().catch(() => undefined);
     await collector?.close();
   });
@@ -174,5 +193,24 @@ describe('dead letters over RabbitMQ', () => {
     const detail = await api<{ redrives: Array<{ result: string; actor: string; dryRun: boolean }> }>(`/api/deadletters/${encodeURIComponent(target.id)}`);
     expect(detail.body.redrives.map((r) => r.result).sort()).toEqual(['republished', 'skipped', 'would-republish']);
     expect(detail.body.redrives.every((r) => r.actor.startsWith('it-test'))).toBe(true);
+  }, 60_000);
+
+  it('finds the queue a dead letter was parked in through the management API when no consumer read it', async () => {
+    const record = await eventually('the payment dead letter', async () => {
+      await collector.idle();
+      const { body } = await api<{ deadLetters: DeadLetterAnswer[] }>(`/api/deadletters?destination=${encodeURIComponent(payments)}`);
+      return body.deadLetters[0];
+    }, 30_000);
+    // Only the reject was seen: the span of a consumer of the parked queue would have named it.
+    expect(record.deadLetter).toMatchObject({ destination: null, reason: 'rejected', convention: 'settlement' });
+
+    const landed = new Promise<ConsumeMessage>((resolve, reject) => {
+      setTimeout(() => reject(new Error('the redriven payment did not arrive')), 20_000);
+      void admin.consume(payments, (message) => message && resolve(message), { noAck: true });
+    });
+    const done = await redrive(record.id, {});
+    expect(done.body.results[0]).toMatchObject({ result: 'republished', target: { destination: payments } });
+    expect(String((await landed).properties.headers?.['causeway-event-id'])).toBe(record.eventId);
+    expect((await admin.checkQueue(parked)).messageCount).toBe(0);
   }, 60_000);
 });

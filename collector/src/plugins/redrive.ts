@@ -23,7 +23,7 @@ export function redriveBrokers(config: CollectorConfig): RedriveBrokers {
   const { kafka, rabbitmq } = config.lag;
   if (kafka) brokers.kafka = { brokers: kafka.brokers, ssl: kafka.ssl, sasl: kafka.sasl };
   else if (config.demoBroker?.kind === 'kafka') brokers.kafka = { brokers: config.demoBroker.brokers };
-  if (rabbitmq?.amqpUrl) brokers.rabbitmq = { amqpUrl: rabbitmq.amqpUrl };
+  if (rabbitmq?.amqpUrl) brokers.rabbitmq = { amqpUrl: rabbitmq.amqpUrl, managementUrl: rabbitmq.managementUrl };
   else if (config.demoBroker?.kind === 'rabbitmq') brokers.rabbitmq = { amqpUrl: config.demoBroker.url };
   return brokers;
 }

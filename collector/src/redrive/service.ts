@@ -16,10 +16,12 @@ import { errorText, RATE_LIMITED, type BrokerRedriveContext, type BrokerRedriver
 import { HEADER_EVENT_ID, HEADER_REDRIVE_COUNT, HEADER_REDRIVE_OF } from './headers.js';
 import { TokenBucket, type Clock } from './token-bucket.js';
 import { RedriveTracer } from './trace.js';
+import { ManagementDeadLetterQueueLookup, type DeadLetterQueueLookup } from './rabbitmq-dead-letter-queue.js';
 
 export interface RedriveBrokers {
   kafka?: { brokers: string[]; ssl?: boolean; sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } };
-  rabbitmq?: { amqpUrl: string };
+  /** `managementUrl` lets redrive find a dead-letter queue no consumer span named (nobody reads it). */
+  rabbitmq?: { amqpUrl: string; managementUrl?: string; vhost?: string };
 }
 
 export type RedriveStore = Pick<Store, 'getDeadLetters' | 'searchDeadLetters' | 'putRedriveAudit' | 'listRedriveAudit'>;
@@ -36,6 +38,8 @@ export interface RedriveOptions {
   timeBudgetMs?: number;
   /** Messages one scan of a RabbitMQ dead-letter queue looks at, at most; default 1,000. */
   maxScan?: number;
+  /** Where RabbitMQ queues dead-letter to, instead of the management API of `brokers.rabbitmq` (tests). */
+  deadLetterQueues?: DeadLetterQueueLookup;
   /** Broker access per system, instead of connections made from `brokers` (tests). */
   redrivers?: Partial<Record<RedriveSystem, BrokerRedriver>>;
   clock?: Clock;
@@ -80,6 +84,7 @@ export class RedriveService {
   private readonly clock: Clock | undefined;
   private readonly redrivers: Partial<Record<RedriveSystem, BrokerRedriver>>;
   private readonly inFlight = new Set<string>();
+  private readonly deadLetterQueues: DeadLetterQueueLookup | undefined;
   private auditSequence = 0;
   private closed = false;
 
@@ -90,6 +95,8 @@ export class RedriveService {
     this.tracer = new RedriveTracer(options.tracerProvider);
     this.timeBudgetMs = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
     this.redrivers = { ...options.redrivers };
+    const rabbitmq = options.brokers.rabbitmq;
+    this.deadLetterQueues = options.deadLetterQueues ?? (rabbitmq?.managementUrl ? new ManagementDeadLetterQueueLookup(rabbitmq.managementUrl, rabbitmq.vhost) : undefined);
   }
 
   /** Which systems this collector can redrive (it has their broker connection). */
@@ -126,7 +133,38 @@ export class RedriveService {
     await Promise.allSettled(redrivers.map((redriver) => redriver.close()));
   }
 
-  private async run(records: DeadLetterRecord[], request: RedriveRequestOptions): Promise<RedriveAuditEntry[]> {
+  /**
+   * RabbitMQ dead letters seen only through the failing consumer's reject carry no dead-letter queue:
+   * ask the management API where the origin queue dead-letters to. The first candidate queue is used;
+   * the record in the store is left as derived.
+   */
+  private async withDeadLetterQueues(records: DeadLetterRecord[]): Promise<DeadLetterRecord[]> {
+    const lookup = this.deadLetterQueues;
+    if (!lookup) return records;
+    const cache = new Map<string, Promise<string | undefined>>();
+    return Promise.all(
+      records.map(async (record) => {
+        if (record.deadLetter.destination || systemOf(record) !== 'rabbitmq') return record;
+        const origin = record.origin.destination;
+        let found = cache.get(origin);
+        if (!found) {
+          found = lookup.queuesFor(origin).then(
+            (queues) => queues[0],
+            (error: unknown) => {
+              this.options.log?.warn({ err: errorText(error), queue: origin }, 'redrive: could not look up the dead-letter queue');
+              return undefined;
+            },
+          );
+          cache.set(origin, found);
+        }
+        const destination = await found;
+        return destination ? { ...record, deadLetter: { ...record.deadLetter, destination } } : record;
+      }),
+    );
+  }
+
+  private async run(given: DeadLetterRecord[], request: RedriveRequestOptions): Promise<RedriveAuditEntry[]> {
+    const records = await this.withDeadLetterQueues(given);
     const deadline = this.now() + this.timeBudgetMs;
     const entries: Array<RedriveAuditEntry | undefined> = records.map(() => undefined);
     const groups = new Map<string, { system: RedriveSystem; destination: string; jobs: RedriveJob[]; indexes: number[] }>();
