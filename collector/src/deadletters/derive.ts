@@ -89,6 +89,8 @@ function fromCopy(copy: SpanRecord, index: SpanIndex): DeadLetterRecord[] {
     if (offset !== undefined && /^\d{1,20}$/.test(offset)) record.origin.offset = offset;
     record.deadLetter = { reason: copyReason(copy, convention), convention };
     if (deadLetterDestination !== undefined) record.deadLetter.destination = deadLetterDestination;
+    const republisher = republisherOf(copy, index);
+    if (republisher) record.origin.service = republisher.service;
     setPosition(record.deadLetter, copy);
     record.attempts = attemptsOf(copy) ?? 1;
     const firstFailureAt = timeAttr(copy, DL.firstFailureAt);
@@ -96,6 +98,18 @@ function fromCopy(copy: SpanRecord, index: SpanIndex): DeadLetterRecord[] {
     if (lastFailureAt !== undefined) record.lastFailureAt = lastFailureAt;
     return record;
   });
+}
+
+/**
+ * The span that published this copy to the dead-letter destination, when it is in the index: an
+ * application's republish (the SDK's helper, Spring's DLT publisher), made by the consumer that
+ * failed. A broker's own dead-lettering (RabbitMQ DLX) has no such span: the copy's parent is then
+ * the original send, to another destination, and is not taken.
+ */
+function republisherOf(copy: SpanRecord, index: SpanIndex): SpanRecord | undefined {
+  const parent = index.parentOf(copy);
+  if (!parent || messagingRole(parent) !== 'producer') return undefined;
+  return destinationName(parent) === destinationName(copy) ? parent : undefined;
 }
 
 function baseRecord(

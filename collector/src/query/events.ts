@@ -3,6 +3,7 @@ import type { DeliveryRecord, EventRecord, Store } from '../store/store.js';
 import type { EventConsumer, EventDetail, EventSearchQuery, EventSummary } from '../schemas/events.js';
 import { DEFAULT_SEARCH_LIMIT } from '../schemas/events.js';
 import { eventStatus } from './status.js';
+import { deadLetterMarks } from './dead-letter-marks.js';
 import { iso, parseOptionalRange } from './time.js';
 
 /**
@@ -16,7 +17,8 @@ export async function getEventDetail(store: Store, id: string): Promise<EventDet
   const event = events.find((e) => e.id === id);
   const own = deliveries.filter((d) => d.eventId === id).sort((a, b) => a.receivedAt - b.receivedAt || compareText(a.id, b.id));
   if (!event && own.length === 0) return undefined;
-  return { ...eventFields(id, event, own), consumers: own.map(toConsumer) };
+  const deadLettered = await deadLetterMarks(store, own);
+  return { ...eventFields(id, event, own, deadLettered.has(id)), consumers: own.map(toConsumer) };
 }
 
 export async function searchEvents(store: Store, query: EventSearchQuery): Promise<EventSummary[]> {
@@ -31,13 +33,15 @@ export async function searchEvents(store: Store, query: EventSearchQuery): Promi
   });
   const deliveries = events.length > 0 ? await store.getDeliveries(events.map((e) => e.id)) : [];
   const byEvent = groupBy(deliveries, (d) => d.eventId);
+  const deadLettered = await deadLetterMarks(store, deliveries);
   return events.map((event) => {
     const own = byEvent.get(event.id) ?? [];
-    return { ...eventFields(event.id, event, own), consumerCount: own.length };
+    return { ...eventFields(event.id, event, own, deadLettered.has(event.id)), consumerCount: own.length };
   });
 }
 
-function eventFields(id: string, event: EventRecord | undefined, deliveries: DeliveryRecord[]) {
+/** `deadLettered`: a dead-letter record exists for it (Kafka consumers only fail; the DLT copy tells). */
+function eventFields(id: string, event: EventRecord | undefined, deliveries: DeliveryRecord[], deadLettered: boolean) {
   const first = deliveries[0];
   const consumerType = deliveries.map((d) => d.attributes['causeway.event.type']).find((t): t is string => typeof t === 'string');
   return {
@@ -51,7 +55,7 @@ function eventFields(id: string, event: EventRecord | undefined, deliveries: Del
     publishedAt: event ? iso(event.publishedAt) : null,
     sendDurationMs: event?.sendDurationMs ?? null,
     sendError: event?.sendError ?? false,
-    status: eventStatus(deliveries, event?.sendError ?? false),
+    status: deadLettered ? ('dead-lettered' as const) : eventStatus(deliveries, event?.sendError ?? false),
   };
 }
 

@@ -7,6 +7,7 @@
 import type { CausalEdgeRecord, Store } from '../store/store.js';
 import type { Lineage, LineageDirection, LineageEdge, LineageNode } from '../schemas/lineage.js';
 import { eventStatus } from './status.js';
+import { deadLetterMarks } from './dead-letter-marks.js';
 import { groupBy } from './events.js';
 import { iso } from './time.js';
 
@@ -59,6 +60,7 @@ export async function buildLineage(store: Store, rootId: string, options: Lineag
   const eventById = new Map(events.map((e) => [e.id, e]));
   const deliveriesByEvent = groupBy(deliveries, (d) => d.eventId);
   if (!sawEdge && !eventById.has(rootId) && !deliveriesByEvent.has(rootId)) return undefined;
+  const deadLettered = await deadLetterMarks(store, deliveries);
 
   const nodes: LineageNode[] = ids.map((id) => {
     const event = eventById.get(id);
@@ -70,8 +72,9 @@ export async function buildLineage(store: Store, rootId: string, options: Lineag
       service: event?.producerService ?? null,
       destination: event?.destination ?? own[0]?.destination ?? null,
       publishedAt: event ? iso(event.publishedAt) : null,
-      status: eventStatus(own, event?.sendError ?? false),
+      status: deadLettered.has(id) ? 'dead-lettered' : eventStatus(own, event?.sendError ?? false),
       distance: distance.get(id) ?? 0,
+      ...(deadLettered.has(id) ? { deadLetterId: deadLettered.get(id) } : {}),
     };
   });
   nodes.sort((a, b) => a.distance - b.distance || (a.publishedAt ?? '').localeCompare(b.publishedAt ?? '') || a.id.localeCompare(b.id));

@@ -36,6 +36,8 @@ export const LineageNode = Type.Object({
   status: EventStatus,
   /** Hops from the root: negative for ancestors, positive for descendants, 0 for the root. */
   distance: Type.Integer(),
+  /** The event's dead-letter record (`/api/deadletters/:id`), when it dead-lettered. */
+  deadLetterId: Type.Optional(Nullable(Type.String())),
 });
 export type LineageNode = Static<typeof LineageNode>;
 
