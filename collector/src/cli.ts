@@ -86,6 +86,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (stopping) await demo.stop();
     await watchDemoLag(app, demo);
+    if (demo.inProcessBroker) {
+      const { InProcessRedriver, inProcessDeadLetterQueues } = await import('./demo/redrive.js');
+      app.redrive.addRedriver('in-process', new InProcessRedriver(demo.inProcessBroker), inProcessDeadLetterQueues(demo.inProcessBroker));
+    }
     process.stdout.write(`  demo:             five shop services over ${demo.description}; open http://${shownHost}:${port}/\n`);
   }
   return -1;

@@ -1,8 +1,8 @@
 /**
  * The Dead letters page in a real browser against `causeway start --demo` (every 25th order is
  * poisoned and dead-letters after three attempts): hotspots as the API ranks them, the drill-down
- * list of a hotspot, one dead letter's error and lineage link, and a redrive that the collector
- * refuses because no admin token is configured — with its reason shown.
+ * list of a hotspot, one dead letter's error and lineage link, and a redrive through the demo's
+ * broker: refused with a wrong admin token, then dry run, confirm, and the message back in its group.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -10,6 +10,8 @@ import { browserTestPrerequisites, launchBrowser, type BrowserSession } from '..
 import { startCollectorProcess, type CollectorProcess } from '../support/collector-process.js';
 
 const { missing, mustRun } = browserTestPrerequisites();
+
+const TOKEN = 'e2e-admin-token';
 
 interface HotspotAnswer {
   rows: Array<{ key: Record<string, string>; count: number }>;
@@ -32,7 +34,7 @@ describe.skipIf(missing !== undefined && !mustRun)('the Dead letters page in Chr
   beforeAll(async () => {
     if (missing) throw new Error(`CI is set and the browser tests cannot run: ${missing}`);
     const started = await Promise.allSettled([
-      startCollectorProcess(['--demo']).then((running) => (collector = running)),
+      startCollectorProcess(['--demo', '--admin-token', TOKEN]).then((running) => (collector = running)),
       launchBrowser().then((session) => (browser = session)),
     ]);
     for (const result of started) if (result.status === 'rejected') throw result.reason;
@@ -82,16 +84,32 @@ describe.skipIf(missing !== undefined && !mustRun)('the Dead letters page in Chr
     await browser!.screenshot('dead-letter');
   });
 
-  it('asks for confirmation, and shows why the collector refuses a redrive without an admin token', async () => {
+  it('redrives a dead letter through the demo broker: a wrong token is refused, then dry run and confirm', async () => {
     const { deadLetters } = await getJson<ListAnswer>(`${collector!.url}/api/deadletters?limit=1`);
-    await page().goto(`${collector!.url}/dead-letters/${encodeURIComponent(deadLetters[0]!.id)}`);
+    const record = deadLetters[0]!;
+    await page().goto(`${collector!.url}/dead-letters/${encodeURIComponent(record.id)}`);
     await page().getByTestId('redrive-button').click();
     const dialog = page().getByTestId('redrive-dialog');
     await dialog.waitFor();
     await dialog.getByLabel('Admin token').fill('guess');
     await dialog.getByTestId('redrive-dry-run-button').click();
-    const error = dialog.getByTestId('redrive-error');
-    await error.waitFor();
-    expect(await error.innerText()).toMatch(/admin-token/);
+    await dialog.getByTestId('redrive-error').waitFor();
+    expect(await dialog.getByTestId('redrive-error').innerText()).toMatch(/token/i);
+
+    await dialog.getByLabel('Admin token').fill(TOKEN);
+    await dialog.getByTestId('redrive-dry-run-button').click();
+    const dryRun = dialog.getByTestId('redrive-dry-run');
+    await dryRun.waitFor();
+    expect(await dryRun.getAttribute('data-republish')).toBe('1');
+    await dialog.getByTestId('redrive-confirm').click();
+    const result = dialog.getByTestId('redrive-result');
+    await result.waitFor();
+    expect(await result.getAttribute('data-republish')).toBe('1');
+    await browser!.screenshot('redrive');
+
+    // The audit log has both attempts, and the message went back to the group that failed it.
+    const detail = await getJson<{ redrives: Array<{ result: string; target: { destination: string } | null }> }>(`${collector!.url}/api/deadletters/${encodeURIComponent(record.id)}`);
+    expect(detail.redrives.map((r) => r.result).sort()).toEqual(['republished', 'would-republish']);
+    expect(detail.redrives.find((r) => r.result === 'republished')?.target?.destination).toBeTruthy();
   });
 });

@@ -13,6 +13,7 @@ export { parseBrokerUrl, describeBroker, type DemoBroker } from './broker-url.js
 export { startShop, type RunningShop, type ShopOptions } from './shop/shop.js';
 export { InProcessTransport } from './shop/transports/in-process.js';
 export { InProcessBroker } from './broker/index.js';
+import type { InProcessBroker } from './broker/index.js';
 
 /** Prefix of the demo's topics, exchanges, queues and groups on a real broker. */
 export const DEMO_PREFIX = 'causeway-demo.';
@@ -30,6 +31,8 @@ export interface RunningDemo extends RunningShop {
   description: string;
   /** A lag source watching the demo's consumer groups on its broker. */
   createLagSource(options: Omit<DemoLagSourceOptions, 'prefix'>): Promise<LagSource>;
+  /** The in-process broker, for redrive; undefined when the demo runs over a real broker. */
+  inProcessBroker?: InProcessBroker;
 }
 
 /** Builds the transport; the real brokers' clients are loaded only when asked for. */
@@ -57,5 +60,6 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     stop: () => shop.stop(),
     description: describeBroker(broker),
     createLagSource: (options) => createDemoLagSource(broker, inProcess, { ...options, prefix }),
+    inProcessBroker: inProcess,
   };
 }

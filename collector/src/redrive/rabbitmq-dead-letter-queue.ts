@@ -4,9 +4,12 @@
  * the queues that exchange routes them to — read from the management API, which AMQP cannot do.
  */
 
+import type { DeadLetterRecord } from '../deadletters/types.js';
+
+/** Where a broker parked a dead letter whose record does not say. */
 export interface DeadLetterQueueLookup {
-  /** Candidate dead-letter queues of `originQueue`, most likely first; empty when none is configured. */
-  queuesFor(originQueue: string, signal?: AbortSignal): Promise<string[]>;
+  /** Candidate dead-letter queues for the record's origin, most likely first; empty when none is configured. */
+  queuesFor(record: Pick<DeadLetterRecord, 'origin'>, signal?: AbortSignal): Promise<string[]>;
 }
 
 interface QueueInfo {
@@ -37,7 +40,8 @@ export class ManagementDeadLetterQueueLookup implements DeadLetterQueueLookup {
     this.base = url.toString().replace(/\/+$/, '');
   }
 
-  async queuesFor(originQueue: string, signal?: AbortSignal): Promise<string[]> {
+  async queuesFor(record: Pick<DeadLetterRecord, 'origin'>, signal?: AbortSignal): Promise<string[]> {
+    const originQueue = record.origin.destination;
     const vhost = encodeURIComponent(this.vhost);
     const queue = await this.get<QueueInfo>(`/api/queues/${vhost}/${encodeURIComponent(originQueue)}`, signal);
     const args = queue.arguments ?? {};

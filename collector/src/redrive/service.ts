@@ -52,7 +52,11 @@ export interface RedriveRequestOptions {
   actor: string;
 }
 
-export type RedriveSystem = 'kafka' | 'rabbitmq';
+/** `in-process`: the demo's broker, when the demo runs in this process (`causeway start --demo`). */
+export type RedriveSystem = 'kafka' | 'rabbitmq' | 'in-process';
+
+/** `messaging.system` of the demo's in-process broker (`demo/shop/transports/in-process.ts`). */
+const IN_PROCESS_SYSTEM = 'causeway_demo';
 export type DeadLetterFilter = Omit<DeadLetterSearch, 'limit'>;
 
 export const DEFAULT_RATE_PER_SECOND = 20;
@@ -84,7 +88,7 @@ export class RedriveService {
   private readonly clock: Clock | undefined;
   private readonly redrivers: Partial<Record<RedriveSystem, BrokerRedriver>>;
   private readonly inFlight = new Set<string>();
-  private readonly deadLetterQueues: DeadLetterQueueLookup | undefined;
+  private readonly deadLetterQueues: Partial<Record<RedriveSystem, DeadLetterQueueLookup>> = {};
   private auditSequence = 0;
   private closed = false;
 
@@ -96,12 +100,19 @@ export class RedriveService {
     this.timeBudgetMs = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
     this.redrivers = { ...options.redrivers };
     const rabbitmq = options.brokers.rabbitmq;
-    this.deadLetterQueues = options.deadLetterQueues ?? (rabbitmq?.managementUrl ? new ManagementDeadLetterQueueLookup(rabbitmq.managementUrl, rabbitmq.vhost) : undefined);
+    const rabbitLookup = options.deadLetterQueues ?? (rabbitmq?.managementUrl ? new ManagementDeadLetterQueueLookup(rabbitmq.managementUrl, rabbitmq.vhost) : undefined);
+    if (rabbitLookup) this.deadLetterQueues.rabbitmq = rabbitLookup;
+  }
+
+  /** A broker that appears after startup: the demo's in-process broker once the demo runs. */
+  addRedriver(system: RedriveSystem, redriver: BrokerRedriver, deadLetterQueues?: DeadLetterQueueLookup): void {
+    this.redrivers[system] = redriver;
+    if (deadLetterQueues) this.deadLetterQueues[system] = deadLetterQueues;
   }
 
   /** Which systems this collector can redrive (it has their broker connection). */
   systems(): RedriveSystem[] {
-    return (['kafka', 'rabbitmq'] as const).filter((system) => this.redrivers[system] !== undefined || this.options.brokers[system] !== undefined);
+    return (['kafka', 'rabbitmq', 'in-process'] as const).filter((system) => this.redrivers[system] !== undefined || (system !== 'in-process' && this.options.brokers[system] !== undefined));
   }
 
   /**
@@ -139,23 +150,24 @@ export class RedriveService {
    * the record in the store is left as derived.
    */
   private async withDeadLetterQueues(records: DeadLetterRecord[]): Promise<DeadLetterRecord[]> {
-    const lookup = this.deadLetterQueues;
-    if (!lookup) return records;
     const cache = new Map<string, Promise<string | undefined>>();
     return Promise.all(
       records.map(async (record) => {
-        if (record.deadLetter.destination || systemOf(record) !== 'rabbitmq') return record;
+        const system = systemOf(record);
+        const lookup = system === undefined ? undefined : this.deadLetterQueues[system];
+        if (record.deadLetter.destination || !lookup) return record;
         const origin = record.origin.destination;
-        let found = cache.get(origin);
+        const key = `${system}\u0000${origin}\u0000${record.origin.group}`;
+        let found = cache.get(key);
         if (!found) {
-          found = lookup.queuesFor(origin).then(
+          found = lookup.queuesFor(record).then(
             (queues) => queues[0],
             (error: unknown) => {
               this.options.log?.warn({ err: errorText(error), queue: origin }, 'redrive: could not look up the dead-letter queue');
               return undefined;
             },
           );
-          cache.set(origin, found);
+          cache.set(key, found);
         }
         const destination = await found;
         return destination ? { ...record, deadLetter: { ...record.deadLetter, destination } } : record;
@@ -227,7 +239,8 @@ export class RedriveService {
   private unavailableReason(record: DeadLetterRecord): string | undefined {
     const system = systemOf(record);
     if (system === undefined) return `redrive supports Kafka and RabbitMQ dead letters; this one came through "${record.system ?? 'an unknown system'}"`;
-    if (this.redrivers[system] || this.options.brokers[system]) return undefined;
+    if (this.redrivers[system] || (system !== 'in-process' && this.options.brokers[system])) return undefined;
+    if (system === 'in-process') return 'the demo broker this dead letter came through is not running in this collector';
     return system === 'kafka'
       ? 'redrive of Kafka dead letters needs the collector\'s Kafka connection: start it with --kafka <host:port>'
       : 'redrive of RabbitMQ dead letters needs an AMQP connection: start the collector with --rabbitmq <amqp-url>';
@@ -294,6 +307,7 @@ export class RedriveService {
 export function systemOf(record: DeadLetterRecord): RedriveSystem | undefined {
   const system = record.system?.toLowerCase();
   if (system === 'kafka' || system === 'rabbitmq') return system;
+  if (system === IN_PROCESS_SYSTEM) return 'in-process';
   if (system !== undefined) return undefined;
   if (record.deadLetter.convention === 'spring-kafka' || record.deadLetter.convention === 'kafka-connect') return 'kafka';
   if (record.deadLetter.convention === 'rabbitmq') return 'rabbitmq';

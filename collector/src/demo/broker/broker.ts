@@ -128,6 +128,30 @@ export class InProcessBroker {
     return this.destinations.get(destinationName)?.unrouted ?? 0;
   }
 
+  /** The dead-letter queue of a group: `<queue>.dlq` for a queue, `<topic>.<group>.dlq` for a topic's group. */
+  deadLetterQueueOf(destinationName: string, group: string): string | undefined {
+    const destination = this.destinations.get(destinationName);
+    if (!destination) return undefined;
+    return destination.kind === 'queue' ? `${destinationName}.dlq` : `${destinationName}.${group}.dlq`;
+  }
+
+  /** A queue's (or a topic group's) message queue, for the demo's redrive; undefined when unknown. */
+  groupQueueOf(destinationName: string, group: string): Pick<GroupQueue, 'findReady' | 'takeReady' | 'enqueue'> | undefined {
+    return this.destinations.get(destinationName)?.groups.get(group);
+  }
+
+  /**
+   * Delivers a message to one group only (a redrive back to the consumer group that failed it: the
+   * topic's other groups handled it already). Assigns a new broker id, like `publish`.
+   */
+  publishToGroup(destinationName: string, group: string, message: { headers: Record<string, string>; body: string }): BrokerMessage | undefined {
+    const queue = this.destinations.get(destinationName)?.groups.get(group);
+    if (!queue || this.closed) return undefined;
+    const stored: BrokerMessage = { id: randomUUID(), headers: { ...message.headers }, body: message.body, publishedAt: Date.now() };
+    queue.enqueue(stored);
+    return stored;
+  }
+
   /** Stops all deliveries and waits for running handlers, at most `graceMs` (default 5000). */
   async close(graceMs = 5_000): Promise<void> {
     this.closed = true;

@@ -51,6 +51,19 @@ export class GroupQueue {
     this.pump();
   }
 
+  /** The first ready (undelivered) message `matches` accepts, left in place; for redrive dry runs. */
+  findReady(matches: (message: BrokerMessage) => boolean): BrokerMessage | undefined {
+    return this.ready.find((entry) => matches(entry.message))?.message;
+  }
+
+  /** Removes a ready message by id (a redrive takes it off the dead-letter queue); false when gone. */
+  takeReady(id: string): boolean {
+    const index = this.ready.findIndex((entry) => entry.message.id === id);
+    if (index < 0) return false;
+    this.ready.splice(index, 1);
+    return true;
+  }
+
   subscribe(handler: DeliveryHandler, options: ConsumerOptions = {}): Subscription {
     const consumer: Consumer = {
       handler,
