@@ -17,17 +17,8 @@ export function round(value: number, digits = 0): number {
   return Math.round(value * factor) / factor;
 }
 
-/** Deterministic PRNG (mulberry32) so every run generates the same data set. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG, so every run generates the same data set. */
+export { seededRandom } from '../../test/support/random.js';
 
 /** Integer in [min, max] inclusive. */
 export function randomInt(random: () => number, min: number, max: number): number {

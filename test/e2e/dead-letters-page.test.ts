@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { browserTestPrerequisites, launchBrowser, type BrowserSession } from '../support/browser.js';
 import { startCollectorProcess, type CollectorProcess } from '../support/collector-process.js';
+import { getJson } from './shop-collector.js';
 
 const { missing, mustRun } = browserTestPrerequisites();
 
@@ -20,11 +21,6 @@ interface ListAnswer {
   deadLetters: Array<{ id: string; eventId: string; error: { fingerprint: string; type: string | null } }>;
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url}: ${response.status}`);
-  return (await response.json()) as T;
-}
 
 describe.skipIf(missing !== undefined && !mustRun)('the Dead letters page in Chromium', () => {
   let collector: CollectorProcess | undefined;

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { browserTestPrerequisites, launchBrowser, type BrowserSession } from '../support/browser.js';
 import { startCollectorProcess, type CollectorProcess } from '../support/collector-process.js';
+import { getJson } from './shop-collector.js';
 
 const { missing, mustRun } = browserTestPrerequisites();
 
@@ -16,11 +17,7 @@ interface StatusAnswer {
   groups: Array<{ group: string; status: string; lag: number; partitions: unknown[] }>;
 }
 
-async function lagStatus(url: string): Promise<StatusAnswer> {
-  const response = await fetch(`${url}/api/lag/status`);
-  if (!response.ok) throw new Error(`GET /api/lag/status: ${response.status}`);
-  return (await response.json()) as StatusAnswer;
-}
+const lagStatus = (url: string): Promise<StatusAnswer> => getJson<StatusAnswer>(`${url}/api/lag/status`);
 
 describe.skipIf(missing !== undefined && !mustRun)('the Lag page in Chromium', () => {
   let collector: CollectorProcess | undefined;

@@ -36,7 +36,8 @@ export interface OrderChain {
   paymentSendSpanName: string;
 }
 
-async function getJson<T>(url: string): Promise<T> {
+/** GET a JSON answer of the collector; a non-2xx status throws with the body. */
+export async function getJson<T>(url: string): Promise<T> {
   const response = await fetch(url, { headers: { accept: 'application/json' } });
   if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;

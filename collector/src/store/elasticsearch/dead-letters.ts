@@ -22,6 +22,7 @@ import {
   normaliseGroupBy,
 } from '../../deadletters/hotspot-math.js';
 import { clampLimit } from '../limits.js';
+import { compositePages } from './composite.js';
 import { writeBulk, type BulkOptions } from './bulk.js';
 import { docId, type IndexNames } from './index-names.js';
 import { inSlices } from './reads.js';
@@ -147,48 +148,27 @@ export async function deadLetterHotspots(client: Client, names: IndexNames, quer
   const dimensions = normaliseGroupBy(query.groupBy);
   const bucketMs = hotspotBucketMs(query);
   let top: HotspotRow[] = [];
-  let after: Record<string, string | number | null> | undefined;
-  for (let page = 0; page < MAX_COMPOSITE_PAGES; page++) {
-    const response = await client.search({
-      index: names.deadLetters(),
-      size: 0,
-      track_total_hits: false,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      query: { bool: { filter: [range] } },
-      aggs: {
-        groups: {
-          composite: {
-            size: COMPOSITE_PAGE,
-            sources: dimensions.map((dimension) => ({ [dimension]: { terms: { field: dimension } } })),
-            ...(after ? { after: after as Record<string, string> } : {}),
-          },
-          aggs: {
-            first: { min: { field: 'deadLetteredAt' } },
-            last: { max: { field: 'deadLetteredAt' } },
-            trend: {
-              date_histogram: {
-                field: 'deadLetteredAt',
-                fixed_interval: `${bucketMs}ms`,
-                min_doc_count: 1,
-              },
-            },
-            newest: {
-              top_hits: {
-                size: 1,
-                sort: [{ deadLetteredAt: 'desc' }, { id: 'desc' }],
-                _source: { includes: ['id', 'errorType', 'errorMessage'] },
-              },
-            },
-          },
+  const pages = compositePages<HotspotBucket>(client, {
+    index: names.deadLetters(),
+    query: { bool: { filter: [range] } },
+    pageSize: COMPOSITE_PAGE,
+    maxPages: MAX_COMPOSITE_PAGES,
+    sources: dimensions.map((dimension) => ({ [dimension]: { terms: { field: dimension } } })),
+    aggs: {
+      first: { min: { field: 'deadLetteredAt' } },
+      last: { max: { field: 'deadLetteredAt' } },
+      trend: { date_histogram: { field: 'deadLetteredAt', fixed_interval: `${bucketMs}ms`, min_doc_count: 1 } },
+      newest: {
+        top_hits: {
+          size: 1,
+          sort: [{ deadLetteredAt: 'desc' }, { id: 'desc' }],
+          _source: { includes: ['id', 'errorType', 'errorMessage'] },
         },
       },
-    });
-    const groups = response.aggregations?.groups as { buckets: HotspotBucket[]; after_key?: Record<string, string> } | undefined;
-    const buckets = groups?.buckets ?? [];
+    },
+  });
+  for await (const buckets of pages) {
     top = [...top, ...buckets.map((bucket) => toRow(bucket, dimensions, query, bucketMs))].sort(compareHotspots).slice(0, MAX_HOTSPOT_ROWS);
-    if (buckets.length < COMPOSITE_PAGE || !groups?.after_key) break;
-    after = groups.after_key;
   }
   return top;
 }

@@ -16,6 +16,7 @@ import type { QueueTimePoint, QueueTimeQuery, QueueTimeSeries } from '../../lag/
 import { bucketStart, busiestSeries, checkQueueTimeQuery, MAX_QUEUE_TIME_SERIES } from '../queue-time-math.js';
 import type { IndexNames } from './index-names.js';
 import { timeRange } from './time-range.js';
+import { compositePages } from './composite.js';
 
 /** Composite buckets per page. */
 const PAGE_SIZE = 1000;
@@ -90,30 +91,13 @@ export async function esQueueTimeSeries(client: Client, names: IndexNames, query
 /** Every (group, destination) with its count, keeping the busiest MAX_QUEUE_TIME_SERIES. */
 async function busiestPairs(client: Client, index: string, query: estypes.QueryDslQueryContainer): Promise<SeriesCount[]> {
   let top: SeriesCount[] = [];
-  let after: estypes.AggregationsCompositeAggregateKey | undefined;
-  for (;;) {
-    const response = await client.search({
-      index,
-      size: 0,
-      track_total_hits: false,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      query,
-      aggs: {
-        pairs: {
-          composite: {
-            size: PAGE_SIZE,
-            sources: [
-              { group: { terms: { field: 'group', missing_bucket: true } } },
-              { destination: { terms: { field: 'destination', missing_bucket: true } } },
-            ],
-            ...(after ? { after } : {}),
-          },
-        },
-      },
-    });
-    const aggregate = response.aggregations?.pairs as { buckets: CompositeBucket[]; after_key?: estypes.AggregationsCompositeAggregateKey } | undefined;
-    const page = aggregate?.buckets ?? [];
+  const pages = compositePages<CompositeBucket>(client, {
+    index,
+    query,
+    pageSize: PAGE_SIZE,
+    sources: [{ group: { terms: { field: 'group', missing_bucket: true } } }, { destination: { terms: { field: 'destination', missing_bucket: true } } }],
+  });
+  for await (const page of pages) {
     for (const bucket of page) {
       // A missing name and '' are the same series, as in SQLite.
       const group = bucket.key.group ?? '';
@@ -124,8 +108,6 @@ async function busiestPairs(client: Client, index: string, query: estypes.QueryD
     }
     // Bounded memory however many series exist: prune to the busiest whenever the list doubles.
     if (top.length > 2 * MAX_QUEUE_TIME_SERIES) top = busiest(top);
-    if (page.length < PAGE_SIZE || !aggregate?.after_key) break;
-    after = aggregate.after_key;
   }
   return busiest(top);
 }

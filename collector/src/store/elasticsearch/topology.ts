@@ -8,6 +8,7 @@
  * For small groups the two differ by at most the gap between neighbouring latencies.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
+import { compositePages } from './composite.js';
 import type { ConsumerEdgeRow, ProducerEdgeRow } from '../store.js';
 import { ERROR_OUTCOMES } from '../topology-math.js';
 import type { IndexNames } from './index-names.js';
@@ -86,30 +87,16 @@ async function groups(
 ): Promise<Bucket[]> {
   if (query === null) return [];
   const buckets: Bucket[] = [];
-  let after: estypes.AggregationsCompositeAggregateKey | undefined;
-  for (;;) {
-    const response = await client.search({
-      index,
-      size: 0,
-      track_total_hits: false,
-      ignore_unavailable: true,
-      allow_no_indices: true,
-      query,
-      aggs: {
-        groups: {
-          composite: { size: PAGE_SIZE, sources: spec.sources, ...(after ? { after } : {}) },
-          aggs: {
-            errors: { filter: spec.errors },
-            latency: { percentiles: { field: spec.latencyField, percents: [50, 99], keyed: false } },
-          },
-        },
-      },
-    });
-    const aggregate = response.aggregations?.groups as { buckets: Bucket[]; after_key?: estypes.AggregationsCompositeAggregateKey } | undefined;
-    const page = aggregate?.buckets ?? [];
-    buckets.push(...page);
-    if (page.length < PAGE_SIZE || !aggregate?.after_key) break;
-    after = aggregate.after_key;
-  }
+  const pages = compositePages<Bucket>(client, {
+    index,
+    query,
+    sources: spec.sources,
+    pageSize: PAGE_SIZE,
+    aggs: {
+      errors: { filter: spec.errors },
+      latency: { percentiles: { field: spec.latencyField, percents: [50, 99], keyed: false } },
+    },
+  });
+  for await (const page of pages) buckets.push(...page);
   return buckets;
 }

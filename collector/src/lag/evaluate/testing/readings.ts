@@ -44,14 +44,5 @@ export function statusesOf(evaluator: LagEvaluator, readings: Array<{ at: number
   });
 }
 
-/** Mulberry32: deterministic noise for scenario tests. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic noise for scenario tests. */
+export { seededRandom as seeded } from '../../../../../test/support/random.js';
