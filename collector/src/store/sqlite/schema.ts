@@ -1,6 +1,6 @@
 /**
  * SQLite schema. Every look-up of the store contract has an index (noted beside each one); ids are
- * the records' deterministic ids, so `INSERT OR REPLACE` makes every write a full overwrite.
+ * the records' deterministic ids, so an upsert on the id makes every write a full overwrite.
  * New tables and indices are added with IF NOT EXISTS, so an older database gains them on open
  * without a version bump. Free-form maps (attributes, resource, links, events) are JSON text: the store returns them,
  * never queries into them.

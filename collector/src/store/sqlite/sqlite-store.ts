@@ -61,6 +61,36 @@ const READ_PARAMS: Partial<Record<keyof typeof READS, string[]>> = {
   relatedSpanKeys: ['[]', '[]', '[]'],
 };
 
+const SPAN_COLUMNS = [
+  'trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'start_time', 'end_time', 'start_time_unix_nano',
+  'duration_ms', 'status_code', 'status_message', 'service', 'message_id', 'resource', 'scope', 'attributes',
+  'links', 'events',
+] as const satisfies ReadonlyArray<keyof SpanRow>;
+const EVENT_COLUMNS = [
+  'id', 'type', 'system', 'destination', 'producer_service', 'trace_id', 'span_id', 'published_at',
+  'send_duration_ms', 'send_error', 'attributes',
+] as const satisfies ReadonlyArray<keyof EventRow>;
+const DELIVERY_COLUMNS = [
+  'id', 'event_id', 'service', 'consumer_group', 'system', 'destination', 'outcome', 'received_at',
+  'processed_at', 'duration_ms', 'queue_ms', 'latency_ms', 'trace_id', 'span_id', 'attributes',
+] as const satisfies ReadonlyArray<keyof DeliveryRow>;
+const EDGE_COLUMNS = ['id', 'from_id', 'to_id', 'at', 'via'] as const satisfies ReadonlyArray<keyof EdgeRow>;
+
+/**
+ * A whole-row upsert that updates in place on a known key. Unlike `INSERT OR REPLACE` (delete, then
+ * insert), an update leaves untouched every index whose columns did not change, skips the write
+ * when nothing changed (re-derived records mostly are the same), and fires UPDATE triggers rather
+ * than a DELETE that REPLACE does not report.
+ */
+function upsert(table: string, key: readonly string[], columns: readonly string[]): string {
+  const values = columns.map((column) => `@${column}`).join(', ');
+  const rest = columns.filter((column) => !key.includes(column));
+  const set = rest.map((column) => `${column} = excluded.${column}`).join(', ');
+  const changed = rest.map((column) => `${table}.${column} IS NOT excluded.${column}`).join(' OR ');
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values})
+    ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${set} WHERE ${changed}`;
+}
+
 /** Everything prepared once the database is open. */
 class Statements {
   readonly upsertSpan;
@@ -79,21 +109,14 @@ class Statements {
   readonly edgesFrom;
 
   constructor(db: Database.Database) {
-    this.upsertSpan = db.prepare<SpanRow>(`INSERT OR REPLACE INTO spans VALUES (
-      @trace_id, @span_id, @parent_span_id, @name, @kind, @start_time, @end_time, @start_time_unix_nano,
-      @duration_ms, @status_code, @status_message, @service, @message_id, @resource, @scope, @attributes,
-      @links, @events)`);
+    this.upsertSpan = db.prepare<SpanRow>(upsert('spans', ['trace_id', 'span_id'], SPAN_COLUMNS));
     this.deleteSpanLinks = db.prepare<[string, string]>('DELETE FROM span_links WHERE trace_id = ? AND span_id = ?');
     this.insertSpanLink = db.prepare<[string, string, string]>(
       'INSERT OR IGNORE INTO span_links (target_span_id, trace_id, span_id) VALUES (?, ?, ?)',
     );
-    this.upsertEvent = db.prepare<EventRow>(`INSERT OR REPLACE INTO events VALUES (
-      @id, @type, @system, @destination, @producer_service, @trace_id, @span_id, @published_at,
-      @send_duration_ms, @send_error, @attributes)`);
-    this.upsertDelivery = db.prepare<DeliveryRow>(`INSERT OR REPLACE INTO deliveries VALUES (
-      @id, @event_id, @service, @consumer_group, @system, @destination, @outcome, @received_at,
-      @processed_at, @duration_ms, @queue_ms, @latency_ms, @trace_id, @span_id, @attributes)`);
-    this.upsertEdge = db.prepare<EdgeRow>('INSERT OR REPLACE INTO edges VALUES (@id, @from_id, @to_id, @at, @via)');
+    this.upsertEvent = db.prepare<EventRow>(upsert('events', ['id'], EVENT_COLUMNS));
+    this.upsertDelivery = db.prepare<DeliveryRow>(upsert('deliveries', ['id'], DELIVERY_COLUMNS));
+    this.upsertEdge = db.prepare<EdgeRow>(upsert('edges', ['id'], EDGE_COLUMNS));
 
     this.traceSpans = db.prepare<[string], SpanRow>(READS.traceSpans);
     this.spansByKey = db.prepare<[string], SpanRow>(READS.spansByKey);
