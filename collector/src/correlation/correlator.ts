@@ -15,7 +15,9 @@
  *
  * Round trips: what was stored before the batch (its traces, the keys of related spans) is read
  * while the batch itself is written, and merged with it in memory; only traces outside the batch
- * are read after the write. Derived records of all passes go out in as few writes as
+ * are read after the write, and context look-ups take the batch's spans from memory, so the
+ * store need not make the batch visible to reads until the call ends (one refresh per batch on
+ * Elasticsearch, beside the derived writes). Derived records of all passes go out in as few writes as
  * `recordsPerWrite` allows. The reads only ever add to the batch, so whether they happen to see
  * part of it or not, the merged traces are the same.
  *
@@ -65,12 +67,15 @@ export class Correlator {
     const spanIds = unique(spans.map((span) => span.spanId));
     const messageIds = unique(spans.map(messageId));
     // Reads first in the list: a synchronous store (SQLite) then answers them before the write,
-    // so they return only what was stored before the batch (less to load).
+    // so they return only what was stored before the batch (less to load). The batch's spans need
+    // not become visible to the store's reads before the end of this call: every look-up below
+    // takes them from `batch` (see `BatchSpans`).
     const [prior, related] = await allOrFirstError([
       this.getTraceSpans(batchTraces),
       this.findRelatedKeys(spanIds, messageIds, batchTraces),
-      this.store.putSpans(spans),
+      this.store.putSpans(spans, { deferVisibility: true }),
     ] as const);
+    const inBatch = new BatchSpans(batch);
 
     const byTrace = new Map<string, SpanRecord[]>();
     for (const span of prior) if (!batch.has(spanKey(span.traceId, span.spanId))) group(byTrace, span);
@@ -78,43 +83,61 @@ export class Correlator {
     const writer = new DerivedRecordWriter(this.store, this.recordsPerWrite);
     for (const chunk of chunks(batchTraces, this.tracesPerPass)) {
       const owned = chunk.flatMap((traceId) => byTrace.get(traceId) ?? []).sort(byStartTime);
-      await writer.add(deriveRecords({ owned, context: await this.loadContext(owned) }));
+      await writer.add(deriveRecords({ owned, context: await this.loadContext(owned, inBatch) }));
     }
     byTrace.clear();
 
-    // Traces outside the batch with spans linking to it or sharing its message ids: stored whole.
+    // Traces outside the batch with spans linking to it or sharing its message ids: stored whole
+    // (and visible: each call ends by making its spans visible, below).
     const others = unique(related.map((key) => key.traceId));
     for (const chunk of chunks(others, this.tracesPerPass)) {
       const owned = await this.store.getTraceSpans(chunk);
-      await writer.add(deriveRecords({ owned, context: await this.loadContext(owned) }));
+      await writer.add(deriveRecords({ owned, context: await this.loadContext(owned, inBatch) }));
     }
-    await writer.flush();
+    // The refresh (on a search-based store) goes beside the derived writes: the next call's reads
+    // must see this batch, nothing in this one needs to.
+    await allOrFirstError([writer.flush(), this.store.makeSpansVisible()] as const);
   }
 
   /**
    * Read-only spans the derivation needs beyond the owned traces: what consumer spans link to, and
-   * every publish of the message ids in play (to pick each event's canonical publish).
+   * every publish of the message ids in play (to pick each event's canonical publish). Spans of
+   * the batch being ingested come from memory (the store may not show them yet), the rest from
+   * the store.
    */
-  private async loadContext(owned: SpanRecord[]): Promise<SpanRecord[]> {
+  private async loadContext(owned: SpanRecord[], inBatch: BatchSpans): Promise<SpanRecord[]> {
     const ownedKeys = new Set(owned.map((span) => spanKey(span.traceId, span.spanId)));
+    const context: SpanRecord[] = [];
     const linkTargets = new Map<string, SpanKey>();
     for (const span of owned) {
       if (messagingRole(span) !== 'consumer') continue;
       for (const link of span.links) {
         const key = spanKey(link.traceId, link.spanId);
-        if (!ownedKeys.has(key)) linkTargets.set(key, { traceId: link.traceId, spanId: link.spanId });
+        if (ownedKeys.has(key) || linkTargets.has(key)) continue;
+        linkTargets.set(key, { traceId: link.traceId, spanId: link.spanId });
+        const batched = inBatch.get(key);
+        if (batched) context.push(batched);
       }
     }
-    const context = await this.getSpans([...linkTargets.values()]);
+    const fromStore = [...linkTargets].filter(([key]) => !inBatch.has(key)).map(([, target]) => target);
+    context.push(...(await this.getSpans(fromStore)));
 
     // Spans of the owned traces are left out by the look-up: only keys of the others come back.
     const loaded = new Set(linkTargets.keys());
     const messageIds = unique([...owned, ...context].map(messageId));
     const ownedTraces = unique(owned.map((span) => span.traceId));
+    const ownedTraceSet = new Set(ownedTraces);
+    for (const producer of inBatch.producersOf(messageIds)) {
+      const key = spanKey(producer.traceId, producer.spanId);
+      if (ownedTraceSet.has(producer.traceId) || loaded.has(key)) continue;
+      loaded.add(key);
+      context.push(producer);
+    }
     const others = new Map<string, SpanKey>();
     for (const related of await this.findRelatedKeys([], messageIds, ownedTraces)) {
       const key = spanKey(related.traceId, related.spanId);
-      if (!loaded.has(key)) others.set(key, related);
+      // A batch span is taken from memory even when the store has an older copy of it.
+      if (!loaded.has(key) && !inBatch.has(key)) others.set(key, related);
     }
     for (const span of await this.getSpans([...others.values()])) {
       if (messagingRole(span) === 'producer') context.push(span);
@@ -144,6 +167,34 @@ export class Correlator {
       found.push(...(await this.store.findRelatedSpanKeys(query)));
     }
     return found;
+  }
+}
+
+/** The batch being ingested, by key and its producers by message id, for context look-ups. */
+class BatchSpans {
+  private readonly producersByMessageId = new Map<string, SpanRecord[]>();
+
+  constructor(private readonly byKey: ReadonlyMap<string, SpanRecord>) {
+    for (const span of byKey.values()) {
+      if (messagingRole(span) !== 'producer') continue;
+      const id = messageId(span);
+      if (id === undefined) continue;
+      const list = this.producersByMessageId.get(id);
+      if (list) list.push(span);
+      else this.producersByMessageId.set(id, [span]);
+    }
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  get(key: string): SpanRecord | undefined {
+    return this.byKey.get(key);
+  }
+
+  *producersOf(messageIds: Iterable<string>): Generator<SpanRecord> {
+    for (const id of messageIds) yield* this.producersByMessageId.get(id) ?? [];
   }
 }
 

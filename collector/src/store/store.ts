@@ -122,14 +122,24 @@ export interface DerivedRecords {
   deadLetters?: DeadLetterRecord[];
 }
 
+export interface PutSpansOptions {
+  deferVisibility?: boolean;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'elasticsearch';
   /** Create tables / index templates. Idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;
 
-  /** Spans written are visible to every read as soon as this resolves (the correlator reads them back at once). */
-  putSpans(spans: SpanRecord[]): Promise<void>;
+  /**
+   * Spans written are visible to every read as soon as this resolves, unless `deferVisibility` is
+   * set: then they may stay invisible to reads until `makeSpansVisible` (the correlator holds the
+   * batch it writes in memory, so it can let a search-based store skip a refresh per write).
+   */
+  putSpans(spans: SpanRecord[], options?: PutSpansOptions): Promise<void>;
+  /** Makes every span written so far with `deferVisibility` visible to reads. */
+  makeSpansVisible(): Promise<void>;
   /** All spans of these traces, ordered by start time (then trace id, span id). */
   getTraceSpans(traceIds: string[]): Promise<SpanRecord[]>;
   /** Spans by (traceId, spanId). */

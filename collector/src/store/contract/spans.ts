@@ -43,6 +43,19 @@ export function describeSpanContract(h: ContractHarness): void {
       expect(await h.store.getTraceSpans([a, a])).toHaveLength(3);
     });
 
+    it('makes spans written with deferred visibility readable once makeSpansVisible resolves', async () => {
+      const [a, b] = [traceId(), traceId()];
+      const deferred = [span({ traceId: a, attributes: { 'messaging.message.id': `deferred-${a}` } }), span({ traceId: b })];
+      await h.store.putSpans(deferred, { deferVisibility: true });
+      await h.store.makeSpansVisible();
+      expect(bySpanKey(await h.store.getTraceSpans([a, b]))).toStrictEqual(bySpanKey(deferred));
+      expect(await h.store.findRelatedSpanKeys({ linkedSpanIds: [], messageIds: [`deferred-${a}`] })).toEqual([
+        { traceId: a, spanId: deferred[0]?.spanId },
+      ]);
+      // Nothing pending: a second call is a no-op.
+      await h.store.makeSpansVisible();
+    });
+
     it('answers empty inputs and unknown ids with nothing', async () => {
       await h.store.putSpans([]);
       expect(await h.store.getTraceSpans([])).toEqual([]);

@@ -6,11 +6,12 @@
  * rules and history in one index each (`<prefix>-alert-rules`, `<prefix>-alert-events`, see
  * `alerts.ts`).
  *
- * Visibility: `putSpans` refreshes the span indices it wrote before returning, because the
- * correlator searches for those spans immediately afterwards and a search only sees refreshed
- * data. An explicit refresh is used rather than `refresh=wait_for`, which parks the request until
- * the next scheduled refresh (up to `refresh_interval`, 1 s by default, and indefinitely on a
- * search-idle shard) on every batch. Events, deliveries and edges are not refreshed: nothing reads
+ * Visibility: `putSpans` refreshes the span indices it wrote before returning (a search only
+ * sees refreshed data), unless told to defer: the correlator, which holds the batch in memory,
+ * defers and calls `makeSpansVisible` once per batch beside its derived writes, so the next batch's
+ * searches see this one. An explicit refresh is used rather than `refresh=wait_for`, which parks
+ * the request until the next scheduled refresh (up to `refresh_interval`, 1 s by default, and
+ * indefinitely on a search-idle shard). Events, deliveries and edges are not refreshed: nothing reads
  * them back within the ingest, and the API tolerates the usual near-real-time delay.
  */
 import type { Client, estypes } from '@elastic/elasticsearch';
@@ -24,6 +25,7 @@ import type {
   ConsumerEdgeRow,
   DeliveryRecord,
   DerivedRecords,
+  PutSpansOptions,
   EventRecord,
   EventSearch,
   ProducerEdgeRow,
@@ -75,6 +77,8 @@ export class ElasticsearchStore implements Store {
   readonly names: IndexNames;
   private readonly connection: ElasticsearchConnection;
   private readonly bulkOptions: BulkOptions;
+  /** Span indices written with deferred visibility and not refreshed since. */
+  private readonly unrefreshedSpanIndices = new Set<string>();
 
   constructor(url: string, options: ElasticsearchStoreOptions = {}) {
     this.names = new IndexNames(validateIndexPrefix(options.indexPrefix ?? DEFAULT_INDEX_PREFIX));
@@ -99,24 +103,41 @@ export class ElasticsearchStore implements Store {
     await this.client.close();
   }
 
-  async putSpans(spans: SpanRecord[]): Promise<void> {
+  async putSpans(spans: SpanRecord[], options: PutSpansOptions = {}): Promise<void> {
     if (spans.length === 0) return;
     // A span's start time never changes, so a span rewritten always lands in the same daily index:
     // no stale copy to look for (unlike the derived records, see putDerived).
     // One operation per span (the last copy wins, as in SQLite): writeBulk's concurrent requests
     // could otherwise apply two copies of a span in either order.
     const latest = new Map(spans.map((span) => [spanDocId(span.traceId, span.spanId), span]));
-    const touched = [...new Set([...latest.values()].map((span) => this.names.daily('spans', span.startTime)))];
+    for (const span of latest.values()) this.unrefreshedSpanIndices.add(this.names.daily('spans', span.startTime));
     // Documents are built as writeBulk serializes each request, not for the whole batch up front.
     const names = this.names;
     function* operations(): Generator<BulkOperation> {
       for (const [id, span] of latest) yield { index: names.daily('spans', span.startTime), id, document: spanToDoc(span) };
     }
     await writeBulk(this.client, operations(), this.bulkOptions);
-    await this.client.indices.refresh({
-      index: touched.length <= MAX_REFRESH_LIST ? touched : this.names.pattern('spans'),
-      ignore_unavailable: true,
-    });
+    if (!options.deferVisibility) await this.makeSpansVisible();
+  }
+
+  /**
+   * Refreshes the span indices written since the last refresh. Every refresh makes a new segment
+   * per shard, which Elasticsearch later merges: the correlator calls this once per ingest batch,
+   * beside its derived writes, rather than once per span write before its reads.
+   */
+  async makeSpansVisible(): Promise<void> {
+    if (this.unrefreshedSpanIndices.size === 0) return;
+    const touched = [...this.unrefreshedSpanIndices];
+    this.unrefreshedSpanIndices.clear();
+    try {
+      await this.client.indices.refresh({
+        index: touched.length <= MAX_REFRESH_LIST ? touched : this.names.pattern('spans'),
+        ignore_unavailable: true,
+      });
+    } catch (err) {
+      for (const index of touched) this.unrefreshedSpanIndices.add(index);
+      throw err;
+    }
   }
 
   async getTraceSpans(traceIds: string[]): Promise<SpanRecord[]> {
@@ -321,8 +342,9 @@ export class ElasticsearchStore implements Store {
    * record would be counted twice. The look-up is a search, so a copy written less than a refresh
    * interval earlier can escape it; reads collapse such copies to one record.
    *
-   * One multi-search looks up every kind; then one bulk per kind, in the order given (events,
-   * deliveries, edges), so that a refresh never shows an edge or a delivery before its event.
+   * One multi-search looks up every kind; then one bulk call for all of them, events first. Its
+   * requests run concurrently, so for up to a refresh interval an edge or a delivery can be
+   * searchable before its event (readers wait for complete nodes, as for any near-real-time read).
    */
   private async writeDerived(groups: Array<{ kind: RecordKind; records: DerivedWrite[]; canMove: boolean }>): Promise<void> {
     const writes: BulkOperation[][] = [];
@@ -337,7 +359,9 @@ export class ElasticsearchStore implements Store {
       for (const ids of chunk([...latest.keys()], STALE_LOOKUP_IDS)) lookups.push({ kind, ids, latest, operations });
     }
     if (lookups.length > 0) await this.addStaleCopyDeletes(lookups);
-    for (const operations of writes) await writeBulk(this.client, operations, this.bulkOptions);
+    // One call for every kind, so its concurrent requests keep Elasticsearch busy; no document
+    // appears twice in it (one operation per id and kind; a stale-copy delete names another index).
+    await writeBulk(this.client, writes.flat(), this.bulkOptions);
   }
 
   /** Adds to each look-up's `operations` the deletion of every copy of its records outside their new index. */
