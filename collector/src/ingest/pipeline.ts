@@ -11,11 +11,13 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SpanRecord } from '../model/span.js';
+import type { OtlpBody } from './otlp-batch.js';
 import type { IngestLogger, IngestPipelineOptions, IngestStats, SubmitResult } from './types.js';
 import { WriteAheadLog } from './wal.js';
 import type { WalEntry } from './wal.js';
 
 export type { IngestLogger, IngestPipelineOptions, IngestStats, SubmitResult } from './types.js';
+export type { OtlpBody } from './otlp-batch.js';
 
 const DEFAULTS = {
   maxBacklogSpans: 200_000,
@@ -130,8 +132,13 @@ export class IngestPipeline {
     });
   }
 
-  /** Durably accepts a batch (resolves once it is on disk), or refuses it while the backlog is full or the pipeline is closing. */
-  async submit(spans: SpanRecord[]): Promise<SubmitResult> {
+  /**
+   * Durably accepts a batch (resolves once it is on disk), or refuses it while the backlog is full or
+   * the pipeline is closing. `source` is the OTLP request body the spans were decoded from: when given,
+   * the WAL logs it instead of re-encoding the spans, so `spans` must be exactly what
+   * `decodeOtlpBatch(source)` accepted (replay decodes it again).
+   */
+  async submit(spans: SpanRecord[], source?: OtlpBody): Promise<SubmitResult> {
     if (this.state === 'new' || this.state === 'starting') throw new Error('IngestPipeline.submit() before start() finished');
     if (this.state !== 'running') return { accepted: false, retryAfterSeconds: RETRY_AFTER_CLOSING_SECONDS };
     if (spans.length === 0) return { accepted: true };
@@ -142,7 +149,7 @@ export class IngestPipeline {
     }
     const wal = this.wal as WriteAheadLog;
     this.reservedSpans += spans.length;
-    const append = wal.append(spans);
+    const append = wal.append(spans, source);
     this.inflight.add(append);
     try {
       await append;
@@ -256,6 +263,7 @@ export class IngestPipeline {
           if (index === 0) throw err;
           break; // deal with it when it reaches the head
         }
+        if (entrySpans.length !== entry.spanCount) this.recount(entry, entrySpans.length);
       }
       const room = max - spans.length;
       if (entrySpans.length - from <= room) {
@@ -299,6 +307,17 @@ export class IngestPipeline {
     this.processedSpans += batch.spans.length;
     const last = batch.completes.at(-1);
     if (last) await this.markProcessed(last.seq);
+  }
+
+  /**
+   * A logged request body decoded to a different number of spans than it had when accepted: only
+   * possible when the decoder changed across an upgrade. Every decoded span is processed (none of
+   * the acknowledged ones is dropped); the backlog count follows what is actually there.
+   */
+  private recount(entry: WalEntry, decodedSpans: number): void {
+    this.log?.warn({ seq: entry.seq, loggedSpans: entry.spanCount, decodedSpans }, 'a write-ahead log entry decoded to a different number of spans than when it was accepted');
+    this.queuedSpans += decodedSpans - entry.spanCount;
+    entry.spanCount = decodedSpans;
   }
 
   /** An entry that cannot be read back (disk corruption) would block the queue forever: log it and move on. */

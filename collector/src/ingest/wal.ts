@@ -2,10 +2,12 @@
  * Write-ahead log of accepted span batches. The collector acknowledges an OTLP request only after
  * its batch is appended here and fdatasync'ed, so a crash after the 2xx loses nothing.
  *
- * What is logged: the decoded, validated `SpanRecord[]` (as JSON), not the raw request. Validation
- * and partial-success counting happen before the acknowledgement anyway, so logging the result
- * means replay needs no decoder, carries only spans that were promised to the client, and is
- * independent of the wire format (protobuf or JSON) the batch arrived in.
+ * What is logged: the OTLP request body as received (after content decoding), its encoding and the
+ * number of spans its decoding accepted — not the decoded spans re-encoded, which cost CPU on every
+ * request and were about twice as large. Replay, and a read of an entry no longer held in memory, decode
+ * the body again with the route's decoder (`decodeOtlpBatch`, deterministic), so exactly the spans
+ * promised to the client come back. Batches without a request body, and WALs left by older
+ * versions, use frames holding the spans as JSON; both frame types are read (`wal-frame.ts`).
  *
  * Layout: numbered segment files (`0000000000000001.wal`, …), each a sequence of frames
  * (`wal-frame.ts`). Appends go to the newest ("active") segment; concurrent appends are written
@@ -18,7 +20,9 @@ import { mkdir, open, readdir, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SpanRecord } from '../model/span.js';
-import { FRAME_HEADER_BYTES, decodePayload, encodeFrame, parseHeader, verifyFrame } from './wal-frame.js';
+import type { OtlpBody } from './otlp-batch.js';
+import { MAX_FRAME_HEADER_BYTES, decodePayload, encodeOtlpFrame, encodeSpanFrame, parseHeader, verifyFrame } from './wal-frame.js';
+import type { EncodedFrame } from './wal-frame.js';
 import { WalLock } from './wal-lock.js';
 
 /** Where one appended batch lives. `seq` orders entries across segments (1, 2, … per process run). */
@@ -42,7 +46,7 @@ export interface WalOptions {
   maxSegmentBytes?: number;
   /**
    * Spans of the most recently appended entries kept in memory (until `release`), so that `read`
-   * of an entry the consumer reaches soon after its append costs no disk read and no JSON parse.
+   * of an entry the consumer reaches soon after its append costs no disk read and no second decode.
    * Default 0 (every read goes to disk). Entries beyond the budget are read from disk as usual.
    */
   recentSpans?: number;
@@ -61,7 +65,7 @@ interface Segment {
 }
 
 interface PendingAppend {
-  frame: Buffer;
+  frame: EncodedFrame;
   spans: SpanRecord[];
   spanCount: number;
   resolve: (entry: WalEntry) => void;
@@ -111,10 +115,14 @@ export class WriteAheadLog {
     }
   }
 
-  /** Appends one batch; resolves once it is on disk. */
-  append(spans: SpanRecord[]): Promise<WalEntry> {
+  /**
+   * Appends one batch; resolves once it is on disk. With `source`, the request body is logged instead
+   * of the spans, and `spans` must be what `decodeOtlpBatch(source)` accepted (replay decodes it again).
+   * The body must not be modified until the append resolves.
+   */
+  append(spans: SpanRecord[], source?: OtlpBody): Promise<WalEntry> {
     if (this.closed) return Promise.reject(new Error('write-ahead log is closed'));
-    const frame = encodeFrame(spans);
+    const frame = source ? encodeOtlpFrame(source, spans.length) : encodeSpanFrame(spans);
     return new Promise<WalEntry>((resolve, reject) => {
       // A copy of the array: the caller may reuse its own once the append resolves.
       this.pending.push({ frame, spans: [...spans], spanCount: spans.length, resolve, reject });
@@ -137,12 +145,18 @@ export class WriteAheadLog {
     if (!segment) throw new Error(`WAL segment ${entry.segment} is gone (entry ${entry.seq})`);
     const frame = Buffer.allocUnsafe(entry.byteLength);
     const { bytesRead } = await segment.handle.read(frame, 0, entry.byteLength, entry.offset);
-    const header = frame.subarray(0, FRAME_HEADER_BYTES);
-    const parsed = parseHeader(header);
-    if (bytesRead !== entry.byteLength || typeof parsed === 'string' || !verifyFrame(header, parsed, frame.subarray(FRAME_HEADER_BYTES))) {
-      throw new Error(`WAL entry ${entry.seq} in ${segment.path} at offset ${entry.offset} is corrupt`);
+    const parsed = parseHeader(frame);
+    const where = `WAL entry ${entry.seq} in ${segment.path} at offset ${entry.offset}`;
+    const payload = typeof parsed === 'string' ? undefined : frame.subarray(parsed.headerBytes);
+    if (bytesRead !== entry.byteLength || typeof parsed === 'string' || !payload || !verifyFrame(frame, parsed, payload)) {
+      throw new Error(`${where} is corrupt`);
     }
-    return decodePayload(frame.subarray(FRAME_HEADER_BYTES));
+    try {
+      return decodePayload(parsed, payload);
+    } catch (err) {
+      // Intact bytes that no longer decode: only possible if the decoder changed across an upgrade.
+      throw new Error(`${where} could not be decoded: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
   }
 
   /** Every entry up to and including `seq` is processed: delete the segments that hold only such entries. */
@@ -191,12 +205,7 @@ export class WriteAheadLog {
     try {
       segment = await this.writableSegment();
       startSize = segment.size;
-      const data = batch.length === 1 ? (batch[0] as PendingAppend).frame : Buffer.concat(batch.map((p) => p.frame));
-      let written = 0;
-      while (written < data.length) {
-        const { bytesWritten } = await segment.handle.write(data, written, data.length - written);
-        written += bytesWritten;
-      }
+      await writeAll(segment.handle, batch.flatMap((p) => p.frame.chunks));
       await segment.handle.datasync();
     } catch (err) {
       // Nothing in this batch was acknowledged. Cut the partial write off and move to a new segment,
@@ -212,8 +221,8 @@ export class WriteAheadLog {
     const entries: WalEntry[] = [];
     let offset = startSize;
     for (const p of batch) {
-      entries.push({ seq: ++this.lastSeq, segment: segment.id, offset, byteLength: p.frame.length, spanCount: p.spanCount });
-      offset += p.frame.length;
+      entries.push({ seq: ++this.lastSeq, segment: segment.id, offset, byteLength: p.frame.byteLength, spanCount: p.spanCount });
+      offset += p.frame.byteLength;
     }
     segment.size = offset;
     segment.lastSeq = this.lastSeq;
@@ -260,21 +269,21 @@ export class WriteAheadLog {
       const { size } = await handle.stat();
       let offset = 0;
       let problem: string | undefined;
-      const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+      const header = Buffer.allocUnsafe(MAX_FRAME_HEADER_BYTES);
       while (offset < size) {
-        const { bytesRead } = await handle.read(header, 0, FRAME_HEADER_BYTES, offset);
+        const { bytesRead } = await handle.read(header, 0, MAX_FRAME_HEADER_BYTES, offset);
         const parsed = parseHeader(header.subarray(0, bytesRead));
         if (typeof parsed === 'string') {
           problem = parsed;
           break;
         }
-        const byteLength = FRAME_HEADER_BYTES + parsed.payloadBytes;
+        const byteLength = parsed.headerBytes + parsed.payloadBytes;
         if (offset + byteLength > size) {
           problem = 'truncated frame';
           break;
         }
         const payload = Buffer.allocUnsafe(parsed.payloadBytes);
-        await handle.read(payload, 0, parsed.payloadBytes, offset + FRAME_HEADER_BYTES);
+        await handle.read(payload, 0, parsed.payloadBytes, offset + parsed.headerBytes);
         if (!verifyFrame(header, parsed, payload)) {
           problem = 'checksum mismatch';
           break;
@@ -328,6 +337,26 @@ export class WriteAheadLog {
     this.segments.clear();
     this.active = undefined;
   }
+}
+
+/** Writes the buffers in order at the file position, as one system call when the kernel takes them all. */
+async function writeAll(handle: FileHandle, chunks: Buffer[]): Promise<void> {
+  let rest = chunks.filter((chunk) => chunk.length > 0);
+  while (rest.length > 0) {
+    const { bytesWritten } = await handle.writev(rest);
+    if (bytesWritten <= 0) throw new Error('write-ahead log write made no progress');
+    rest = afterWritten(rest, bytesWritten);
+  }
+}
+
+/** What is left of `chunks` once their first `bytes` bytes are written. */
+function afterWritten(chunks: Buffer[], bytes: number): Buffer[] {
+  let skip = bytes;
+  let index = 0;
+  while (index < chunks.length && skip >= (chunks[index] as Buffer).length) skip -= (chunks[index++] as Buffer).length;
+  const rest = chunks.slice(index);
+  if (rest.length > 0 && skip > 0) rest[0] = (rest[0] as Buffer).subarray(skip);
+  return rest;
 }
 
 function segmentFileName(id: number): string {

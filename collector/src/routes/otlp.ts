@@ -14,8 +14,9 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate, inflateRaw } from 'node:zlib';
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { decodeOtlpBatch } from '../ingest/otlp-batch.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
-import { RpcCode, decodeTraceRequest, exportResponse, statusResponse } from '../otlp/index.js';
+import { RpcCode, exportResponse, statusResponse } from '../otlp/index.js';
 import type { OtlpFormat } from '../otlp/index.js';
 
 export interface OtlpRoutesOptions {
@@ -84,13 +85,14 @@ const otlpRoutes: FastifyPluginAsync<OtlpRoutesOptions> = async (app, opts) => {
     },
     async (request, reply) => {
       const format = requestFormat(request) ?? 'json';
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const decoded = decodeTraceRequest(body, format);
+      const source = { body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0), format };
+      // The decoding the write-ahead log repeats on replay: the body is logged, not the spans.
+      const decoded = decodeOtlpBatch(source);
 
       if (decoded.spans.length > 0) {
         let result;
         try {
-          result = await pipeline.submit(decoded.spans);
+          result = await pipeline.submit(decoded.spans, source);
         } catch (err) {
           request.log.error({ err, spans: decoded.spans.length }, 'could not write an OTLP batch to the write-ahead log');
           reply.header('retry-after', String(RETRY_AFTER_STORAGE_FAILURE_SECONDS));
