@@ -6,21 +6,24 @@ import protobuf from 'protobufjs/light.js';
 import { ExportTraceServiceRequestType } from './schema.js';
 import { OtlpDecodeError } from './errors.js';
 import { readExportRequest } from './read-request.js';
+import { readProtobufRequest, type PbExportTraceServiceRequest } from './read-protobuf.js';
 import { toSpanRecords } from './to-span-records.js';
 import type { DecodedTraceRequest, OtlpFormat } from './types.js';
-
-/** Options for turning decoded protobuf messages into plain objects the shared reader understands. */
-const TO_OBJECT = { longs: String, enums: Number, defaults: false, arrays: true, oneofs: false } as const;
 
 export function decodeTraceRequest(body: Uint8Array, format: OtlpFormat): DecodedTraceRequest {
   // An empty body is a valid (empty) protobuf message; for JSON we treat it the same way.
   if (body.byteLength === 0) return { spans: [], rejectedSpans: 0 };
-  const plain = format === 'protobuf' ? parseProtobuf(body) : parseJson(body);
-  return toSpanRecords(readExportRequest(plain, format));
+  const resourceSpans = format === 'protobuf' ? readProtobufRequest(parseProtobuf(body)) : readExportRequest(parseJson(body), format);
+  return toSpanRecords(resourceSpans);
 }
 
-function parseProtobuf(body: Uint8Array): unknown {
-  const reader = protobuf.Reader.create(body);
+/**
+ * Decodes into protobufjs message objects, which `read-protobuf.ts` reads directly (no `toObject`).
+ * A Buffer view of the bytes makes protobufjs decode strings natively, as it does for the Buffers
+ * the route passes, so any caller gets the same strings for the same bytes.
+ */
+function parseProtobuf(body: Uint8Array): PbExportTraceServiceRequest {
+  const reader = protobuf.Reader.create(Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   let message;
   try {
     message = ExportTraceServiceRequestType.decode(reader);
@@ -30,7 +33,8 @@ function parseProtobuf(body: Uint8Array): unknown {
     const where = /offset/.test(reason) ? '' : ` (stopped at byte ${reader.pos} of ${body.byteLength})`;
     throw new OtlpDecodeError(`invalid protobuf: ${reason}${where}`, { cause: err });
   }
-  return ExportTraceServiceRequestType.toObject(message, TO_OBJECT);
+  // The schema fixes every field's type, so the decoded message has exactly this shape.
+  return message as unknown as PbExportTraceServiceRequest;
 }
 
 function parseJson(body: Uint8Array): unknown {

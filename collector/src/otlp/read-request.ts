@@ -1,9 +1,10 @@
 /**
- * Reads a plain ExportTraceServiceRequest object into the wire-neutral `Decoded*` shape. One reader
- * serves both encodings: the protobuf decoder hands over `Type.toObject` output (lowerCamelCase
- * names, 64-bit integers as decimal strings, bytes as Buffers) and the JSON decoder hands over
- * `JSON.parse` output (OTLP/JSON: lowerCamelCase or snake_case names, ids as hex strings, 64-bit
- * integers as strings or numbers, bytes as base64). Structural problems (a field of the wrong type)
+ * Reads a plain ExportTraceServiceRequest object into the wire-neutral `Decoded*` shape. `decode.ts`
+ * uses it for `JSON.parse` output (OTLP/JSON: lowerCamelCase or snake_case names, ids as hex strings,
+ * 64-bit integers as strings or numbers, bytes as base64). It also reads protobuf `Type.toObject`
+ * output (64-bit integers as decimal strings, bytes as Buffers): that was the protobuf path until the
+ * faster `read-protobuf.ts` replaced it, and its tests and `bench/ingest/decode-micro.ts` still hold
+ * the new reader to this one's results. Structural problems (a field of the wrong type)
  * throw `OtlpDecodeError` naming the path; semantic ones (bad ids) are left to the validator so they
  * reject single spans only.
  */
