@@ -66,4 +66,22 @@ describe('Correlator over Elasticsearch', () => {
     expect(expected.edges.length).toBeGreaterThan(0);
     expect(await snapshot(elasticsearch, chain)).toEqual(expected);
   });
+
+  it.each([
+    ['Causeway SDK', sdkChain, 111],
+    ['plain OpenTelemetry', plainChain, 113],
+    ['cross-trace links', linkedChain, 114],
+    ['batch', batchChain, 115],
+  ] as const)('%s spans ingested in overlapping calls (each started before the previous resolved) end as SQLite derives them', async (_name, makeChain, seed) => {
+    const chain = makeChain(seed);
+    const correlator = new Correlator(elasticsearch);
+    // One span per call, in reverse, all in flight at once: every call's reads run before the
+    // earlier calls' spans were refreshed, so each depends on the spans held in memory.
+    await Promise.all([...chain.spans].reverse().map((span) => correlator.ingest([structuredClone(span)])));
+    await elasticsearch.client.indices.refresh({ index: `${prefix}-*` });
+
+    const expected = await reference(chain);
+    expect(expected.edges.length).toBeGreaterThan(0);
+    expect(await snapshot(elasticsearch, chain)).toEqual(expected);
+  });
 });

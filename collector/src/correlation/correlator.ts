@@ -34,6 +34,7 @@ import { deriveRecords } from './derive.js';
 import { mergeDeadLetters } from '../deadletters/derive.js';
 import type { DeadLetterRecord } from '../deadletters/types.js';
 import { messageId, messagingRole } from './span-roles.js';
+import { BatchSpans, mergeByKey, UnrefreshedBatches } from './spans-in-memory.js';
 
 export interface CorrelatorOptions {
   /** Traces loaded and re-derived together. Default 1000. */
@@ -48,6 +49,11 @@ export class Correlator {
   private readonly tracesPerPass: number;
   private readonly idsPerQuery: number;
   private readonly recordsPerWrite: number;
+  /** Tail of the serial "read, write spans, derive" stage. Never rejects. */
+  private deriving: Promise<void> = Promise.resolve();
+  /** Tail of the serial "write derived records, make spans visible" stage. Never rejects. */
+  private writing: Promise<void> = Promise.resolve();
+  private readonly unrefreshed = new UnrefreshedBatches();
 
   constructor(
     private readonly store: Store,
@@ -58,86 +64,130 @@ export class Correlator {
     this.recordsPerWrite = Math.max(1, options.recordsPerWrite ?? 20_000);
   }
 
-  /** Store `spans` and re-derive what they touch. Must not be called concurrently (the ingest worker is serial). */
+  /**
+   * Store `spans` and re-derive what they touch; resolves once all of it is durable. Calls may
+   * overlap (the ingest pipeline keeps two batches in flight): each goes through two stages, each
+   * stage serial across calls and in call order — reading, writing the spans and deriving; then
+   * writing the derived records and making the spans visible. The next batch is derived while this
+   * one's records are written; its reads are completed from the spans held in memory until the
+   * refresh covering them has landed (`UnrefreshedBatches`), and derived records are written in
+   * call order, so the same records come out as with one call at a time.
+   */
   async ingest(spans: SpanRecord[]): Promise<void> {
     if (spans.length === 0) return;
+    const derived = this.deriving.then(() => this.derive(spans));
+    this.deriving = derived.then(noop, noop);
+    const { writer, seq } = await derived;
+    // Runs even when the previous batch's write failed: that batch is ingested again on its own.
+    const written = this.writing.then(() => this.write(writer, seq));
+    this.writing = written.then(noop, noop);
+    await written;
+  }
+
+  private async derive(spans: SpanRecord[]): Promise<{ writer: DerivedRecordWriter; seq: number | undefined }> {
     // The last copy of a span sent twice in one batch wins, as it does in the store.
-    const batch = new Map(spans.map((span) => [spanKey(span.traceId, span.spanId), span]));
+    const inBatch = new BatchSpans(new Map(spans.map((span) => [spanKey(span.traceId, span.spanId), span])));
     const batchTraces = unique(spans.map((span) => span.traceId));
     const spanIds = unique(spans.map((span) => span.spanId));
     const messageIds = unique(spans.map(messageId));
     // Reads first in the list: a synchronous store (SQLite) then answers them before the write,
     // so they return only what was stored before the batch (less to load). The batch's spans need
-    // not become visible to the store's reads before the end of this call: every look-up below
-    // takes them from `batch` (see `BatchSpans`).
-    const [prior, related] = await allOrFirstError([
+    // not become visible to the store's reads before the write stage: every look-up below takes
+    // them, and unrefreshed earlier batches, from memory.
+    const [stored, storedRelated] = await allOrFirstError([
       this.getTraceSpans(batchTraces),
       this.findRelatedKeys(spanIds, messageIds, batchTraces),
       this.store.putSpans(spans, { deferVisibility: true }),
     ] as const);
-    const inBatch = new BatchSpans(batch);
+    const memory = [inBatch, ...this.unrefreshed.newestFirst()];
+    const seq = this.store.deferredSpanVisibility ? this.unrefreshed.add(inBatch) : undefined;
+    try {
+      const batchTraceSet = new Set(batchTraces);
+      const byTrace = new Map<string, SpanRecord[]>();
+      const inMemory = memory.flatMap((batch) => batchTraces.flatMap((traceId) => batch.traceSpans(traceId)));
+      for (const span of mergeByKey(inMemory, stored)) group(byTrace, span);
+      const writer = new DerivedRecordWriter(this.store, this.recordsPerWrite, () => this.writing);
+      for (const chunk of chunks(batchTraces, this.tracesPerPass)) {
+        const owned = chunk.flatMap((traceId) => byTrace.get(traceId) ?? []).sort(byStartTime);
+        await writer.add(deriveRecords({ owned, context: await this.loadContext(owned, memory) }));
+      }
+      byTrace.clear();
 
-    const byTrace = new Map<string, SpanRecord[]>();
-    for (const span of prior) if (!batch.has(spanKey(span.traceId, span.spanId))) group(byTrace, span);
-    for (const span of batch.values()) group(byTrace, span);
-    const writer = new DerivedRecordWriter(this.store, this.recordsPerWrite);
-    for (const chunk of chunks(batchTraces, this.tracesPerPass)) {
-      const owned = chunk.flatMap((traceId) => byTrace.get(traceId) ?? []).sort(byStartTime);
-      await writer.add(deriveRecords({ owned, context: await this.loadContext(owned, inBatch) }));
+      // Traces outside the batch with spans linking to it or sharing its message ids: loaded whole.
+      const related = new Set(storedRelated.map((key) => key.traceId));
+      for (const batch of memory.slice(1)) {
+        for (const span of batch.related(spanIds, messageIds)) if (!batchTraceSet.has(span.traceId)) related.add(span.traceId);
+      }
+      for (const chunk of chunks([...related], this.tracesPerPass)) {
+        const inMemory = memory.slice(1).flatMap((batch) => chunk.flatMap((traceId) => batch.traceSpans(traceId)));
+        const owned = mergeByKey(inMemory, await this.store.getTraceSpans(chunk)).sort(byStartTime);
+        await writer.add(deriveRecords({ owned, context: await this.loadContext(owned, memory) }));
+      }
+      return { writer, seq };
+    } catch (err) {
+      if (seq !== undefined) this.unrefreshed.remove(seq);
+      throw err;
     }
-    byTrace.clear();
+  }
 
-    // Traces outside the batch with spans linking to it or sharing its message ids: stored whole
-    // (and visible: each call ends by making its spans visible, below).
-    const others = unique(related.map((key) => key.traceId));
-    for (const chunk of chunks(others, this.tracesPerPass)) {
-      const owned = await this.store.getTraceSpans(chunk);
-      await writer.add(deriveRecords({ owned, context: await this.loadContext(owned, inBatch) }));
+  /** The derived records, and the refresh (on a search-based store) that lets the next batches' reads see this one's spans. */
+  private async write(writer: DerivedRecordWriter, seq: number | undefined): Promise<void> {
+    // Every batch registered so far has its spans written: the refresh starting now covers them.
+    const covered = this.unrefreshed.newest;
+    try {
+      await allOrFirstError([writer.flush(), this.store.makeSpansVisible()] as const);
+    } catch (err) {
+      // The pipeline ingests this batch again (and holds it in memory again); older ones stay held
+      // until a refresh succeeds.
+      if (seq !== undefined) this.unrefreshed.remove(seq);
+      throw err;
     }
-    // The refresh (on a search-based store) goes beside the derived writes: the next call's reads
-    // must see this batch, nothing in this one needs to.
-    await allOrFirstError([writer.flush(), this.store.makeSpansVisible()] as const);
+    this.unrefreshed.refreshed(covered);
   }
 
   /**
    * Read-only spans the derivation needs beyond the owned traces: what consumer spans link to, and
-   * every publish of the message ids in play (to pick each event's canonical publish). Spans of
-   * the batch being ingested come from memory (the store may not show them yet), the rest from
-   * the store.
+   * every publish of the message ids in play (to pick each event's canonical publish). Spans held
+   * in memory (`memory`: the batch, then unrefreshed batches, newest first) are taken from there,
+   * the rest from the store.
    */
-  private async loadContext(owned: SpanRecord[], inBatch: BatchSpans): Promise<SpanRecord[]> {
+  private async loadContext(owned: SpanRecord[], memory: BatchSpans[]): Promise<SpanRecord[]> {
     const ownedKeys = new Set(owned.map((span) => spanKey(span.traceId, span.spanId)));
     const context: SpanRecord[] = [];
-    const linkTargets = new Map<string, SpanKey>();
+    const loaded = new Set<string>();
+    const fromStore: SpanKey[] = [];
     for (const span of owned) {
       if (messagingRole(span) !== 'consumer') continue;
       for (const link of span.links) {
         const key = spanKey(link.traceId, link.spanId);
-        if (ownedKeys.has(key) || linkTargets.has(key)) continue;
-        linkTargets.set(key, { traceId: link.traceId, spanId: link.spanId });
-        const batched = inBatch.get(key);
-        if (batched) context.push(batched);
+        if (ownedKeys.has(key) || loaded.has(key)) continue;
+        loaded.add(key);
+        const held = findInMemory(memory, key);
+        if (held) context.push(held);
+        else fromStore.push({ traceId: link.traceId, spanId: link.spanId });
       }
     }
-    const fromStore = [...linkTargets].filter(([key]) => !inBatch.has(key)).map(([, target]) => target);
     context.push(...(await this.getSpans(fromStore)));
 
     // Spans of the owned traces are left out by the look-up: only keys of the others come back.
-    const loaded = new Set(linkTargets.keys());
     const messageIds = unique([...owned, ...context].map(messageId));
     const ownedTraces = unique(owned.map((span) => span.traceId));
     const ownedTraceSet = new Set(ownedTraces);
-    for (const producer of inBatch.producersOf(messageIds)) {
-      const key = spanKey(producer.traceId, producer.spanId);
-      if (ownedTraceSet.has(producer.traceId) || loaded.has(key)) continue;
-      loaded.add(key);
-      context.push(producer);
+    for (const batch of memory) {
+      for (const id of messageIds) {
+        for (const producer of batch.producersOf(id)) {
+          const key = spanKey(producer.traceId, producer.spanId);
+          if (ownedTraceSet.has(producer.traceId) || loaded.has(key)) continue;
+          loaded.add(key);
+          context.push(producer);
+        }
+      }
     }
     const others = new Map<string, SpanKey>();
     for (const related of await this.findRelatedKeys([], messageIds, ownedTraces)) {
       const key = spanKey(related.traceId, related.spanId);
-      // A batch span is taken from memory even when the store has an older copy of it.
-      if (!loaded.has(key) && !inBatch.has(key)) others.set(key, related);
+      // A span held in memory is taken from there even when the store has an older copy of it.
+      if (!loaded.has(key) && !findInMemory(memory, key)) others.set(key, related);
     }
     for (const span of await this.getSpans([...others.values()])) {
       if (messagingRole(span) === 'producer') context.push(span);
@@ -170,34 +220,6 @@ export class Correlator {
   }
 }
 
-/** The batch being ingested, by key and its producers by message id, for context look-ups. */
-class BatchSpans {
-  private readonly producersByMessageId = new Map<string, SpanRecord[]>();
-
-  constructor(private readonly byKey: ReadonlyMap<string, SpanRecord>) {
-    for (const span of byKey.values()) {
-      if (messagingRole(span) !== 'producer') continue;
-      const id = messageId(span);
-      if (id === undefined) continue;
-      const list = this.producersByMessageId.get(id);
-      if (list) list.push(span);
-      else this.producersByMessageId.set(id, [span]);
-    }
-  }
-
-  has(key: string): boolean {
-    return this.byKey.has(key);
-  }
-
-  get(key: string): SpanRecord | undefined {
-    return this.byKey.get(key);
-  }
-
-  *producersOf(messageIds: Iterable<string>): Generator<SpanRecord> {
-    for (const id of messageIds) yield* this.producersByMessageId.get(id) ?? [];
-  }
-}
-
 /**
  * Collects derived records and writes them in one `putDerived` call per `limit` records.
  *
@@ -211,9 +233,11 @@ class DerivedRecordWriter {
   private deadLetters = new Map<string, DeadLetterRecord>();
   private count = 0;
 
+  /** @param earlierWrites resolves when the previous batches' derived records are written. */
   constructor(
     private readonly store: Store,
     private readonly limit: number,
+    private readonly earlierWrites: () => Promise<void>,
   ) {}
 
   async add(records: DerivedRecords): Promise<void> {
@@ -226,7 +250,12 @@ class DerivedRecordWriter {
       this.deadLetters.set(record.id, held ? mergeDeadLetters(held, record) : record);
     }
     this.count += records.events.length + records.deliveries.length + records.edges.length;
-    if (this.count >= this.limit) await this.flush();
+    if (this.count >= this.limit) {
+      // Written while deriving (a batch touching many traces): after the previous batch's records,
+      // which may hold older versions of the same ids.
+      await this.earlierWrites();
+      await this.flush();
+    }
   }
 
   async flush(): Promise<void> {
@@ -257,6 +286,16 @@ async function allOrFirstError<T extends readonly unknown[]>(promises: { [K in k
   if (failed) throw failed.reason;
   return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
+
+function findInMemory(memory: BatchSpans[], key: string): SpanRecord | undefined {
+  for (const batch of memory) {
+    const span = batch.get(key);
+    if (span) return span;
+  }
+  return undefined;
+}
+
+function noop(): void {}
 
 function group(byTrace: Map<string, SpanRecord[]>, span: SpanRecord): void {
   const spans = byTrace.get(span.traceId);

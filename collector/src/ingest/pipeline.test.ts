@@ -61,7 +61,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 describe('IngestPipeline', () => {
-  it('processes everything once, in order, one call at a time, merging queued entries into bounded batches', async () => {
+  it('processes everything once, in order, one call at a time when asked, merging queued entries into bounded batches', async () => {
     const batches: SpanRecord[][] = [];
     let active = 0;
     let maxActive = 0;
@@ -69,6 +69,7 @@ describe('IngestPipeline', () => {
     const pipeline = makePipeline({
       walDir: await walDir(),
       maxBatchSpans: 10,
+      batchesInFlight: 1,
       process: async (batch) => {
         active += 1;
         maxActive = Math.max(maxActive, active);
@@ -95,6 +96,54 @@ describe('IngestPipeline', () => {
     expect(pipeline.stats()).toMatchObject({ backlogSpans: 0, processedSpans: 17, failedAttempts: 0, walBytes: 0 });
   });
 
+  it('keeps two batches in process by default, completing (and releasing the log) in order even when the later one finishes first or the earlier one fails once', async () => {
+    const calls: string[] = [];
+    let active = 0;
+    let maxActive = 0;
+    const firstGate = deferred();
+    let firstAttempts = 0;
+    const dir = await walDir();
+    const pipeline = makePipeline({
+      walDir: dir,
+      maxBatchSpans: 3,
+      process: async (batch) => {
+        const name = batch[0]?.spanId ?? '?';
+        calls.push(name);
+        active += 1;
+        maxActive = Math.max(maxActive, active);
+        try {
+          if (batch === firstBatch || name === firstName) {
+            firstAttempts += 1;
+            await firstGate.promise;
+            if (firstAttempts === 1) throw new Error('store hiccup');
+          }
+        } finally {
+          active -= 1;
+        }
+      },
+    });
+    const first = spans(3);
+    const firstBatch = first;
+    const firstName = first[0]?.spanId;
+    await pipeline.start();
+    await pipeline.submit(first);
+    await pipeline.submit(spans(3));
+    await pipeline.submit(spans(3));
+    // The second batch runs (and finishes) while the first is still held.
+    await vi.waitFor(() => expect(calls).toHaveLength(2));
+    expect(maxActive).toBe(2);
+    expect(pipeline.stats()).toMatchObject({ processedSpans: 0, backlogSpans: 9 });
+    expect(pipeline.stats().walBytes).toBeGreaterThan(0);
+    firstGate.resolve();
+    await pipeline.idle();
+    // First failed once and was retried; nothing counted twice; every batch processed.
+    expect(firstAttempts).toBe(2);
+    expect(calls.filter((name) => name === firstName)).toHaveLength(2);
+    expect(calls).toHaveLength(4);
+    expect(pipeline.stats()).toMatchObject({ backlogSpans: 0, processedSpans: 9, failedAttempts: 1, walBytes: 0 });
+    await pipeline.close();
+  });
+
   it('splits an entry larger than maxBatchSpans across calls', async () => {
     const batches: SpanRecord[][] = [];
     const pipeline = makePipeline({ walDir: await walDir(), maxBatchSpans: 4, process: async (b) => void batches.push(b) });
@@ -106,11 +155,12 @@ describe('IngestPipeline', () => {
     expect(batches.flat()).toEqual(big);
   });
 
-  it('retries a failing batch with backoff, losing and reordering nothing', async () => {
+  it('retries a failing batch with backoff, losing and (one batch at a time) reordering nothing', async () => {
     const seen: string[] = [];
     let failures = 0;
     const pipeline = makePipeline({
       walDir: await walDir(),
+      batchesInFlight: 1,
       process: async (batch) => {
         if (failures < 3) {
           failures += 1;

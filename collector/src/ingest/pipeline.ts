@@ -1,12 +1,14 @@
 /**
  * The ingest pipeline between `POST /v1/traces` and the correlator: `submit` makes a batch durable
- * in the write-ahead log (so the HTTP 2xx is a promise kept across crashes) and one serial worker
- * feeds WAL entries, in order, to `process`. Serial on purpose: the correlator derives records from
- * what is already stored, so two overlapping `process` calls could miss each other's spans.
+ * in the write-ahead log (so the HTTP 2xx is a promise kept across crashes) and one worker feeds
+ * WAL entries, in order, to `process`, with up to `batchesInFlight` (2) batches in it at once and
+ * completion strictly in order. The correlator derives records from what is already stored; it
+ * copes with the overlap itself (serial stages, spans of unfinished batches held in memory), and
+ * overlapping lets a slow store's writes for one batch run while the next is derived.
  *
  * The backlog lives on disk, not in memory: queued entries are references into the WAL and are read
- * back when their turn comes (only about one batch of the newest entries is kept in memory, see
- * `WalOptions.recentSpans`), so memory stays bounded by `maxBatchSpans`, whatever the backlog.
+ * back when their turn comes (only the newest entries, about one batch per slot, are kept in memory,
+ * see `WalOptions.recentSpans`), so memory stays bounded by `maxBatchSpans` × slots, whatever the backlog.
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,6 +24,7 @@ export type { OtlpBody } from './otlp-batch.js';
 const DEFAULTS = {
   maxBacklogSpans: 200_000,
   maxBatchSpans: 5000,
+  batchesInFlight: 2,
   drainTimeoutMs: 10_000,
   retryInitialDelayMs: 200,
   retryMaxDelayMs: 30_000,
@@ -42,9 +45,14 @@ interface PartialHead {
 
 interface Batch {
   spans: SpanRecord[];
-  /** Entries fully processed once this batch succeeds (a prefix of the queue). */
+  /** Entries fully processed once this batch (and every batch before it) succeeds. */
   completes: WalEntry[];
-  partialAfter: PartialHead | undefined;
+}
+
+/** Where the next batch starts: an index into the queue, and the part of that entry already taken. */
+interface Cursor {
+  index: number;
+  partial: PartialHead | undefined;
 }
 
 interface IdleWaiter {
@@ -60,7 +68,8 @@ export class IngestPipeline {
   private wal: WriteAheadLog | undefined;
   /** Durable, unprocessed entries in seq order. */
   private readonly queue: WalEntry[] = [];
-  private partial: PartialHead | undefined;
+  /** The next batch starts here; entries before it are in flight. */
+  private cursor: Cursor = { index: 0, partial: undefined };
   /** Spans in `queue` (minus what a partial head already processed). */
   private queuedSpans = 0;
   /** Spans of appends still being written: they count against the backlog limit already. */
@@ -87,6 +96,7 @@ export class IngestPipeline {
       process: options.process,
       maxBacklogSpans: options.maxBacklogSpans ?? DEFAULTS.maxBacklogSpans,
       maxBatchSpans: options.maxBatchSpans ?? DEFAULTS.maxBatchSpans,
+      batchesInFlight: Math.max(1, options.batchesInFlight ?? DEFAULTS.batchesInFlight),
       drainTimeoutMs: options.drainTimeoutMs ?? DEFAULTS.drainTimeoutMs,
       retryInitialDelayMs: options.retryInitialDelayMs ?? DEFAULTS.retryInitialDelayMs,
       retryMaxDelayMs: options.retryMaxDelayMs ?? DEFAULTS.retryMaxDelayMs,
@@ -106,7 +116,7 @@ export class IngestPipeline {
         dir: this.options.walDir,
         maxSegmentBytes: this.options.maxSegmentBytes,
         // Enough for the next batch: under steady load the worker then never reads its own WAL back.
-        recentSpans: this.options.maxBatchSpans,
+        recentSpans: this.options.maxBatchSpans * (this.options.batchesInFlight + 1),
         onDurable: (entries) => {
           // Appended spans move from "being written" to "queued" in the same tick, so the backlog never counts them twice.
           for (const entry of entries) this.reservedSpans -= entry.spanCount;
@@ -218,49 +228,83 @@ export class IngestPipeline {
     this.wakeWorker?.();
   }
 
+  /**
+   * Keeps up to `batchesInFlight` batches in `process` at once (the correlator pipelines its own
+   * stages: the next batch is derived while this one's records are written) and completes them in
+   * order, so the write-ahead log is only ever released up to a batch when every earlier one is done.
+   */
   private async run(): Promise<void> {
+    const inFlight: Array<{ batch: Batch; done: Promise<boolean>; started: number }> = [];
+    let lastCompleted = performance.now();
     while (!this.stop.signal.aborted) {
-      if (this.queue.length === 0) {
-        await new Promise<void>((resolve) => {
-          this.wakeWorker = resolve;
-        });
+      while (inFlight.length < this.options.batchesInFlight && this.cursor.index < this.queue.length) {
+        let batch: Batch;
+        try {
+          batch = await this.nextBatch();
+        } catch (err) {
+          // An unreadable entry is dropped only at the head of the queue, once nothing is in flight.
+          if (inFlight.length > 0) break;
+          this.dropCorruptHead(err);
+          continue;
+        }
+        inFlight.push({ batch, done: this.processWithRetry(batch.spans), started: performance.now() });
+      }
+      const head = inFlight[0];
+      if (!head) {
+        await this.newEntries();
+        continue;
+      }
+      // With a slot free, new entries may start a batch before the head finishes.
+      if (inFlight.length < this.options.batchesInFlight) {
+        const first = await Promise.race([head.done.then(() => 'head' as const), this.newEntries().then(() => 'woken' as const)]);
         this.wakeWorker = undefined;
-        continue;
+        if (first === 'woken') continue;
       }
-      let batch: Batch;
-      try {
-        batch = await this.nextBatch();
-      } catch (err) {
-        this.dropCorruptHead(err);
-        continue;
+      inFlight.shift();
+      const done = await head.done;
+      if (!done || this.stop.signal.aborted) {
+        await Promise.allSettled(inFlight.map((next) => next.done));
+        return;
       }
-      const started = performance.now();
-      const done = await this.processWithRetry(batch.spans);
-      if (!done || this.stop.signal.aborted) return;
-      this.measure(batch.spans.length, performance.now() - started);
-      await this.complete(batch);
+      const now = performance.now();
+      this.measure(head.batch.spans.length, now - Math.max(head.started, lastCompleted));
+      lastCompleted = now;
+      await this.complete(head.batch);
     }
+    await Promise.allSettled(inFlight.map((next) => next.done));
   }
 
-  /** Merges queued entries into one batch of at most `maxBatchSpans`, splitting an entry only when it alone is larger. */
+  /** Resolves when entries are enqueued (or the pipeline stops). */
+  private newEntries(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.wakeWorker = resolve;
+    });
+  }
+
+  /**
+   * Merges queued entries from the cursor on into one batch of at most `maxBatchSpans`, splitting an
+   * entry only when it alone is larger, and moves the cursor past it.
+   */
   private async nextBatch(): Promise<Batch> {
     const wal = this.wal as WriteAheadLog;
     const max = this.options.maxBatchSpans;
     const spans: SpanRecord[] = [];
     const completes: WalEntry[] = [];
-    for (const [index, entry] of this.queue.entries()) {
+    const first = this.cursor.index;
+    for (let index = first; index < this.queue.length; index++) {
+      const entry = this.queue[index] as WalEntry;
       if (spans.length >= max) break;
       let entrySpans: SpanRecord[];
       let from = 0;
-      if (index === 0 && this.partial?.entry === entry) {
-        entrySpans = this.partial.spans;
-        from = this.partial.offset;
+      if (index === first && this.cursor.partial?.entry === entry) {
+        entrySpans = this.cursor.partial.spans;
+        from = this.cursor.partial.offset;
       } else {
         if (spans.length > 0 && spans.length + entry.spanCount > max) break;
         try {
           entrySpans = await wal.read(entry);
         } catch (err) {
-          if (index === 0) throw err;
+          if (index === first) throw err;
           break; // deal with it when it reaches the head
         }
         if (entrySpans.length !== entry.spanCount) this.recount(entry, entrySpans.length);
@@ -272,9 +316,11 @@ export class IngestPipeline {
         continue;
       }
       for (let i = from; i < from + room; i++) spans.push(entrySpans[i] as SpanRecord);
-      return { spans, completes, partialAfter: { entry, spans: entrySpans, offset: from + room } };
+      this.cursor = { index: first + completes.length, partial: { entry, spans: entrySpans, offset: from + room } };
+      return { spans, completes };
     }
-    return { spans, completes, partialAfter: undefined };
+    this.cursor = { index: first + completes.length, partial: undefined };
+    return { spans, completes };
   }
 
   /** Calls `process` until it succeeds; false when the pipeline stopped first. */
@@ -302,7 +348,7 @@ export class IngestPipeline {
 
   private async complete(batch: Batch): Promise<void> {
     this.queue.splice(0, batch.completes.length);
-    this.partial = batch.partialAfter;
+    this.cursor = { ...this.cursor, index: this.cursor.index - batch.completes.length };
     this.queuedSpans -= batch.spans.length;
     this.processedSpans += batch.spans.length;
     const last = batch.completes.at(-1);
@@ -324,7 +370,7 @@ export class IngestPipeline {
   private dropCorruptHead(err: unknown): void {
     const head = this.queue.shift();
     if (!head) return;
-    this.partial = undefined;
+    this.cursor = { index: 0, partial: undefined };
     this.queuedSpans -= head.spanCount;
     this.log?.error({ err, seq: head.seq, spans: head.spanCount }, 'dropping an unreadable write-ahead log entry');
     void this.markProcessed(head.seq);

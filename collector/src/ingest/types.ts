@@ -11,12 +11,21 @@ export interface IngestLogger {
 export interface IngestPipelineOptions {
   /** Directory of the write-ahead log (created if missing; one pipeline per directory). */
   walDir: string;
-  /** Consumes a batch; called by one serial worker, never concurrently. Must be idempotent. */
+  /**
+   * Consumes a batch; must be idempotent. Up to `batchesInFlight` calls overlap, in queue order; a
+   * batch counts as processed only once its call and every earlier one resolved.
+   */
   process: (spans: SpanRecord[]) => Promise<void>;
   /** `submit` refuses (with a retry-after) while this many spans wait to be processed. Default 200 000. */
   maxBacklogSpans?: number;
   /** Most spans handed to one `process` call. Default 5000. */
   maxBatchSpans?: number;
+  /**
+   * Batches handed to `process` before the oldest has finished. Default 2: `process` may then be
+   * called again before an earlier call resolved, and must cope (the correlator serializes its
+   * own stages); batches still complete, and the log is released, strictly in order.
+   */
+  batchesInFlight?: number;
   log?: IngestLogger;
   /** How long `close()` waits for the backlog to drain before leaving the rest in the WAL. Default 10 s. */
   drainTimeoutMs?: number;

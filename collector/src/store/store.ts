@@ -138,6 +138,11 @@ export interface Store {
    * batch it writes in memory, so it can let a search-based store skip a refresh per write).
    */
   putSpans(spans: SpanRecord[], options?: PutSpansOptions): Promise<void>;
+  /**
+   * True when spans written with `deferVisibility` can stay invisible to reads until
+   * `makeSpansVisible` (Elasticsearch); false when every write is visible at once (SQLite).
+   */
+  readonly deferredSpanVisibility: boolean;
   /** Makes every span written so far with `deferVisibility` visible to reads. */
   makeSpansVisible(): Promise<void>;
   /** All spans of these traces, ordered by start time (then trace id, span id). */

@@ -74,6 +74,7 @@ const MAX_REFRESH_LIST = 20;
 
 export class ElasticsearchStore implements Store {
   readonly kind = 'elasticsearch' as const;
+  readonly deferredSpanVisibility = true;
   readonly names: IndexNames;
   private readonly connection: ElasticsearchConnection;
   private readonly bulkOptions: BulkOptions;

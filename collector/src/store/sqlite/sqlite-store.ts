@@ -148,6 +148,7 @@ interface Open {
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
+  readonly deferredSpanVisibility = false;
   private open: Open | undefined;
 
   /** @param path database file (its directory is created), or `:memory:`. */
