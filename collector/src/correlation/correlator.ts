@@ -15,11 +15,12 @@
  *
  * Round trips: what was stored before the batch (its traces, the keys of related spans) is read
  * while the batch itself is written, and merged with it in memory; only traces outside the batch
- * are read after the write, and context look-ups take the batch's spans from memory, so the
- * store need not make the batch visible to reads until the call ends (one refresh per batch on
- * Elasticsearch, beside the derived writes). Derived records of all passes go out in as few writes as
- * `recordsPerWrite` allows. The reads only ever add to the batch, so whether they happen to see
- * part of it or not, the merged traces are the same.
+ * are read after the write, and every look-up takes the batch's spans (and those of earlier
+ * batches not yet refreshed) from memory, so the store need not make a batch visible to reads
+ * until its write stage (one refresh per batch on Elasticsearch, beside the derived writes).
+ * Derived records of all passes go out in as few writes as `recordsPerWrite` allows. The reads
+ * only ever add to what memory holds, so whether they happen to see part of it or not, the merged
+ * traces are the same.
  *
  * Bounded work per call: traces are processed in chunks of `tracesPerPass`, and look-ups by id in
  * chunks of `idsPerQuery`. The stored spans of the batch's own traces are held together, with the

@@ -1,7 +1,8 @@
 /**
- * The ingest path behind `POST /v1/traces`: a write-ahead log that acknowledges durably, drained by
- * one serial worker into the correlator, which stores spans and derives events, deliveries and
- * causal edges. Serial on purpose: the correlator re-derives records from what is stored.
+ * The ingest path behind `POST /v1/traces`: a write-ahead log that acknowledges durably, drained in
+ * order into the correlator, which stores spans and derives events, deliveries and causal edges.
+ * The pipeline keeps two batches in the correlator at once; the correlator serializes its own
+ * stages so overlapping batches derive what one-at-a-time would (see `Correlator.ingest`).
  */
 import { join } from 'node:path';
 import fp from 'fastify-plugin';
