@@ -39,7 +39,7 @@ export class BulkWriteError extends Error {
 }
 
 export interface BulkOptions {
-  /** Largest request body; a single larger document goes alone. Default 5 MiB. */
+  /** Largest request body, in characters of its lines; a single larger document goes alone. Default 5 Mi. */
   maxBytes?: number;
   /** Most operations per request. Default 1,000. */
   maxOperations?: number;
@@ -86,7 +86,10 @@ export async function writeBulk(client: Client, operations: Iterable<BulkOperati
 function prepare(op: BulkOperation): Prepared {
   const action = JSON.stringify(op.document ? { index: { _index: op.index, _id: op.id } } : { delete: { _index: op.index, _id: op.id } });
   const lines = op.document ? [action, JSON.stringify(op.document)] : [action];
-  return { op, lines, bytes: lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) };
+  // Characters, not UTF-8 bytes: only the request-size budget uses it, and counting bytes of every
+  // line cost 5 % of the Elasticsearch ingest's CPU. Non-ASCII text makes a request up to 3× the
+  // budget, well within Elasticsearch's 100 MB request limit.
+  return { op, lines, bytes: lines.reduce((sum, line) => sum + line.length + 1, 0) };
 }
 
 /** Serializes operations lazily, one request's worth at a time, so the whole body never exists at once. */
