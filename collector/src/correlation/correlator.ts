@@ -95,12 +95,14 @@ export class Correlator {
     // so they return only what was stored before the batch (less to load). The batch's spans need
     // not become visible to the store's reads before the write stage: every look-up below takes
     // them, and unrefreshed earlier batches, from memory.
+    // Taken before any store read: a batch dropped from memory after this point was refreshed by
+    // then, but a read already running may have started before that refresh.
+    const memory = [inBatch, ...this.unrefreshed.newestFirst()];
     const [stored, storedRelated] = await allOrFirstError([
       this.getTraceSpans(batchTraces),
       this.findRelatedKeys(spanIds, messageIds, batchTraces),
       this.store.putSpans(spans, { deferVisibility: true }),
     ] as const);
-    const memory = [inBatch, ...this.unrefreshed.newestFirst()];
     const seq = this.store.deferredSpanVisibility ? this.unrefreshed.add(inBatch) : undefined;
     try {
       const batchTraceSet = new Set(batchTraces);

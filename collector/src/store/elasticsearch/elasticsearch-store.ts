@@ -111,13 +111,15 @@ export class ElasticsearchStore implements Store {
     // One operation per span (the last copy wins, as in SQLite): writeBulk's concurrent requests
     // could otherwise apply two copies of a span in either order.
     const latest = new Map(spans.map((span) => [spanDocId(span.traceId, span.spanId), span]));
-    for (const span of latest.values()) this.unrefreshedSpanIndices.add(this.names.daily('spans', span.startTime));
     // Documents are built as writeBulk serializes each request, not for the whole batch up front.
     const names = this.names;
     function* operations(): Generator<BulkOperation> {
       for (const [id, span] of latest) yield { index: names.daily('spans', span.startTime), id, document: spanToDoc(span) };
     }
     await writeBulk(this.client, operations(), this.bulkOptions);
+    // Noted once written, not before: a refresh already running when the bulk completes may not
+    // cover it, and must not take these indices off the list.
+    for (const span of latest.values()) this.unrefreshedSpanIndices.add(this.names.daily('spans', span.startTime));
     if (!options.deferVisibility) await this.makeSpansVisible();
   }
 
