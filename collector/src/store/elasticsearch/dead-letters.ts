@@ -27,6 +27,7 @@ import { writeBulk, type BulkOptions } from './bulk.js';
 import { docId, type IndexNames } from './index-names.js';
 import { inSlices } from './reads.js';
 import { timeRange } from './time-range.js';
+import { toDocTime, type DocTime } from './documents.js';
 
 const MAX_DEAD_LETTER_LIMIT = 1000;
 const MAX_REDRIVE_AUDIT_LIMIT = 10_000;
@@ -38,7 +39,7 @@ interface DeadLetterDoc {
   docRef: string;
   id: string;
   eventRef: string;
-  deadLetteredAt: number;
+  deadLetteredAt: DocTime;
   fingerprint: string;
   group: string;
   service: string;
@@ -65,7 +66,7 @@ function deadLetterToDoc(record: DeadLetterRecord): DeadLetterDoc {
     docRef: docId(record.id),
     id: record.id,
     eventRef: docId(record.eventId),
-    deadLetteredAt: record.deadLetteredAt,
+    deadLetteredAt: toDocTime(record.deadLetteredAt),
     fingerprint: dimensionValue(record, 'fingerprint'),
     group: dimensionValue(record, 'group'),
     service: dimensionValue(record, 'service'),
