@@ -23,13 +23,25 @@ export interface QuerySizes {
 const WARMUP_CALLS = 5;
 const LINEAGE_TARGET_MS = 100;
 
-export async function runQueryBench(report: Report, services: ServiceAddresses, sizes: QuerySizes): Promise<void> {
+/**
+ * Overrides for a shorter or bigger run than the mode's: `CAUSEWAY_BENCH_QUERY_EVENTS` (events to
+ * load, e.g. 200000) and `CAUSEWAY_BENCH_QUERY_STORES` (comma-separated: sqlite, elasticsearch).
+ */
+function fromEnvironment(sizes: QuerySizes): { sizes: QuerySizes; stores: string[] } {
+  const events = Number(process.env.CAUSEWAY_BENCH_QUERY_EVENTS ?? sizes.events);
+  if (!Number.isInteger(events) || events < 1) throw new Error(`CAUSEWAY_BENCH_QUERY_EVENTS must be a whole number ≥ 1, got ${process.env.CAUSEWAY_BENCH_QUERY_EVENTS}`);
+  const stores = (process.env.CAUSEWAY_BENCH_QUERY_STORES ?? 'sqlite,elasticsearch').split(',').map((name) => name.trim());
+  return { sizes: { ...sizes, events }, stores };
+}
+
+export async function runQueryBench(report: Report, services: ServiceAddresses, modeSizes: QuerySizes): Promise<void> {
+  const { sizes, stores } = fromEnvironment(modeSizes);
   const endMs = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'causeway-bench-query-'));
   const prefix = `bench-query-${endMs.toString(16).slice(-8)}`;
   try {
-    await measureStore(report, 'sqlite', createStore({ url: `sqlite:${join(dir, 'bench.db')}` }), sizes, endMs);
-    await measureStore(report, 'elasticsearch', createStore({ url: services.elasticsearchUrl, elasticsearch: { indexPrefix: prefix } }), sizes, endMs, async () => {
+    if (stores.includes('sqlite')) await measureStore(report, 'sqlite', createStore({ url: `sqlite:${join(dir, 'bench.db')}` }), sizes, endMs);
+    if (stores.includes('elasticsearch')) await measureStore(report, 'elasticsearch', createStore({ url: services.elasticsearchUrl, elasticsearch: { indexPrefix: prefix } }), sizes, endMs, async () => {
       await esJson(services.elasticsearchUrl, `/${prefix}-*/_refresh`, { method: 'POST' });
     });
   } finally {

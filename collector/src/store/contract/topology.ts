@@ -2,11 +2,12 @@
  * Contract: topology rows. Latencies are chosen so that the expected percentiles are exact for
  * both stores (groups of equal latencies), except in one group of 100 distinct latencies where
  * Elasticsearch's t-digest interpolates: there a tolerance of 1 ms is allowed (the values are 1 ms
- * apart, so that is "the neighbouring value at most").
+ * apart, so that is "the neighbouring value at most"). Stores may pre-aggregate per time bucket:
+ * the rewrite and range-edge cases check that the figures still equal the records as stored.
  */
 import { describe, expect, it } from 'vitest';
 import type { ConsumerEdgeRow, DeliveryRecord, EventRecord, ProducerEdgeRow } from '../store.js';
-import { HOUR, delivery, bareDelivery, bareEvent, event, freshWindow, tag } from './records.js';
+import { HOUR, MINUTE, delivery, bareDelivery, bareEvent, event, freshWindow, tag } from './records.js';
 import type { ContractHarness } from './harness.js';
 
 function producerRows(rows: ProducerEdgeRow[], services: string[]): ProducerEdgeRow[] {
@@ -127,6 +128,81 @@ export function describeTopologyContract(h: ContractHarness): void {
       const topology = await h.store.topology({ from: start, to: start + HOUR });
       expect(producerRows(topology.producers, [svc]).map((row) => [row.count, row.errors])).toEqual([[5, 1]]);
       expect(consumerRows(topology.consumers, [consumer]).map((row) => [row.count, row.errors])).toEqual([[5, 1]]);
+    });
+    it('a rewritten record is counted once, with its new latency and outcome', async () => {
+      const [producer, consumer, dst] = [tag('rw'), tag('rwc'), tag('dst')];
+      const start = freshWindow();
+      const published = event({ producerService: producer, destination: dst, publishedAt: start + 5, sendDurationMs: 3 });
+      const received = delivery({ eventId: published.id, service: consumer, destination: dst, group: 'g', receivedAt: start + 7, durationMs: 10, queueMs: 30, outcome: 'ok' });
+      const figures = async () => {
+        const topology = await h.store.topology({ from: start, to: start + HOUR });
+        const [p] = producerRows(topology.producers, [producer]);
+        const [c] = consumerRows(topology.consumers, [consumer]);
+        return { producer: [p?.count, p?.errors, p?.p50Ms], consumer: [c?.count, c?.errors, c?.p50Ms] };
+      };
+      await h.store.putEvents([published]);
+      await h.store.putDeliveries([received]);
+      await h.settle();
+      expect(await figures()).toEqual({ producer: [1, 0, 3], consumer: [1, 0, 40] });
+
+      // Re-derived with a failure and other timings: the counts move, nothing is added.
+      await h.store.putEvents([{ ...published, sendError: true, sendDurationMs: 8 }]);
+      await h.store.putDeliveries([{ ...received, outcome: 'dead-lettered', durationMs: 50, processedAt: received.receivedAt + 50 }]);
+      await h.settle();
+      expect(await figures()).toEqual({ producer: [1, 1, 8], consumer: [1, 1, 80] });
+
+      // And back: the error is gone again.
+      await h.store.putEvents([published]);
+      await h.store.putDeliveries([received, received]);
+      await h.settle();
+      expect(await figures()).toEqual({ producer: [1, 0, 3], consumer: [1, 0, 40] });
+    });
+
+    it('a rewrite that changes the consumer group moves the delivery to the other row', async () => {
+      const [consumer, dst] = [tag('moved'), tag('dst')];
+      const start = freshWindow();
+      const received = Array.from({ length: 3 }, (_, i) =>
+        delivery({ eventId: event().id, service: consumer, destination: dst, group: 'before', receivedAt: start + 60 * MINUTE - 100 + i }),
+      );
+      await h.store.putDeliveries(received);
+      await h.store.putDeliveries([{ ...(received[0] as DeliveryRecord), group: 'after' }]);
+      await h.settle();
+      const rows = consumerRows((await h.store.topology({ from: start, to: start + HOUR })).consumers, [consumer]);
+      expect(rows.map((row) => [row.group, row.count])).toEqual([
+        ['after', 1],
+        ['before', 2],
+      ]);
+    });
+
+    it('ranges that cut through minutes and hours count exactly the records inside them', async () => {
+      const [producer, consumer, dst] = [tag('edges'), tag('edgesc'), tag('dst')];
+      const start = freshWindow();
+      // Times on and around minute, 10-minute and hour boundaries, and in between, over 2 h.
+      const offsets = [0, 0.5, MINUTE - 0.5, MINUTE, MINUTE + 1, 10 * MINUTE - 1, 10 * MINUTE, 37 * MINUTE + 123.25, HOUR - 0.25, HOUR, HOUR + 0.25,
+        HOUR + 10 * MINUTE, HOUR + 59 * MINUTE + 59_999, 2 * HOUR - 1];
+      const times = offsets.map((offset) => start + offset);
+      await h.store.putEvents(times.map((publishedAt, i) => event({ producerService: producer, destination: dst, publishedAt, sendDurationMs: 5, sendError: i % 3 === 0 })));
+      await h.store.putDeliveries(times.map((receivedAt, i) =>
+        delivery({ eventId: event().id, service: consumer, destination: dst, group: 'g', receivedAt, durationMs: 5, queueMs: 5, outcome: i % 4 === 0 ? 'error' : 'ok' })));
+      await h.settle();
+      const ranges: Array<[number, number]> = [
+        [start, start + 2 * HOUR], [start + 0.5, start + HOUR], [start + 0.75, start + HOUR - 0.5], [start + MINUTE, start + MINUTE],
+        [start + MINUTE - 0.5, start + 10 * MINUTE - 1], [start + 30 * MINUTE, start + HOUR + 30 * MINUTE], [start + HOUR + 0.25, start + 2 * HOUR - 1],
+        [start - HOUR, start + 0.25], [start + 10 * MINUTE + 1, start + HOUR + 10 * MINUTE - 1],
+      ];
+      for (const [from, to] of ranges) {
+        const inside = offsets.map((_, i) => i).filter((i) => (times[i] as number) >= from && (times[i] as number) <= to);
+        const topology = await h.store.topology({ from, to });
+        const [p] = producerRows(topology.producers, [producer]);
+        const [c] = consumerRows(topology.consumers, [consumer]);
+        const expected = inside.length === 0
+          ? [undefined, undefined, undefined, undefined]
+          : [inside.length, inside.filter((i) => i % 3 === 0).length, inside.length, inside.filter((i) => i % 4 === 0).length];
+        expect([p?.count, p?.errors, c?.count, c?.errors], `range ${from - start}..${to - start}`).toEqual(expected);
+        // Fractional publish times once went into the send duration's doc values on Elasticsearch
+        // (see `toDocTime`), putting a publish time among the producer percentiles.
+        if (c) expect([p?.p50Ms, p?.p99Ms, c.p50Ms, c.p99Ms], `range ${from - start}..${to - start}`).toEqual([5, 5, 10, 10]);
+      }
     });
   });
 }

@@ -6,8 +6,14 @@
  * never queries into them.
  */
 
-/** Bumped when the schema changes incompatibly; a newer database is refused, not misread. */
-export const SCHEMA_VERSION = 1;
+import { TOPOLOGY_ROLLUP_SQL } from './topology-rollup-sql.js';
+
+/**
+ * Bumped when the schema changes incompatibly; a newer database is refused, not misread.
+ * 2: topology rollups kept by triggers. A collector of version 1 writes with INSERT OR REPLACE,
+ * whose implicit delete fires no trigger, so it would count rewritten records twice: it must refuse.
+ */
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS spans (
@@ -182,4 +188,8 @@ CREATE TABLE IF NOT EXISTS redrive_audit (
 CREATE INDEX IF NOT EXISTS redrive_audit_by_at ON redrive_audit (at, id);
 CREATE INDEX IF NOT EXISTS redrive_audit_by_dead_letter ON redrive_audit (dead_letter_id, at);
 CREATE INDEX IF NOT EXISTS redrive_audit_by_event ON redrive_audit (event_id, at);
+
+-- Topology rollups per time bucket, edge key and latency bucket, kept by triggers on events and
+-- deliveries; built from the tables on open when missing (topology-rollup-sql.ts).
+${TOPOLOGY_ROLLUP_SQL}
 `;

@@ -1,117 +1,150 @@
 /**
- * Topology over SQLite: counts and errors grouped in SQL, percentiles by nearest rank in JS while
- * streaming each group's latencies in sorted order, so memory stays constant however many
- * events the range holds.
+ * Topology over SQLite, read from the rollups that triggers keep (topology-rollup-sql.ts): whole
+ * buckets of the coarsest level that fits inside the range, finer levels towards its edges, raw
+ * rows for the partial minutes at both ends. Counts and errors are exact; p50/p99 are read from
+ * the merged latency histogram (within 2 % of the exact nearest-rank value, exact when the
+ * latencies around the rank are equal). The work depends on the number of edge keys and latency
+ * buckets, not on the number of records in the range.
  */
 import type Database from 'better-sqlite3';
 import type { ConsumerEdgeRow, ProducerEdgeRow } from '../store.js';
-import { ERROR_OUTCOMES, nearestRank } from '../topology-math.js';
+import { histogramPercentile, planRange, type HistogramBucket } from './topology-plan.js';
+import {
+  CONSUMER_SOURCE,
+  PRODUCER_SOURCE,
+  ROLLUP_FORMAT,
+  ROLLUP_LEVELS_MS,
+  rebuildSql,
+  rollupReadSql,
+} from './topology-rollup-sql.js';
 
-interface GroupCount {
+/** The level of each slot of a `RangePlan` (two per level). */
+const SLOT_LEVELS = ROLLUP_LEVELS_MS.flatMap((levelMs) => [levelMs, levelMs]);
+
+const READS = {
+  producers: rollupReadSql(PRODUCER_SOURCE, SLOT_LEVELS),
+  consumers: rollupReadSql(CONSUMER_SOURCE, SLOT_LEVELS),
+} as const;
+
+/**
+ * The topology SQL by name, for `SqliteStore.queryPlans()`, which binds `@from` and `@to`: the same
+ * statements with every bound named after the range end it derives from (so the same plan).
+ */
+const rangeEnd = (name: string): string => (/^(from|rawLeftFrom|rawRightFrom)/.test(name) ? 'from' : 'to');
+export const TOPOLOGY_READS = {
+  producers: rollupReadSql(PRODUCER_SOURCE, SLOT_LEVELS, rangeEnd),
+  consumers: rollupReadSql(CONSUMER_SOURCE, SLOT_LEVELS, rangeEnd),
+} as const;
+
+interface HistogramRow {
+  key: string;
+  bucket: number;
+  count: number;
+  errors: number;
+  sumUs: number;
+}
+
+interface EdgeFigures {
   key: string;
   count: number;
   errors: number;
+  p50Ms: number;
+  p99Ms: number;
 }
 
-/** Group keys are JSON arrays of the grouping columns: unambiguous whatever characters names hold. */
-const PRODUCER_GROUPS = `
-  SELECT json_array(producer_service, COALESCE(destination, '')) AS key, COUNT(*) AS count, SUM(send_error) AS errors
-  FROM events WHERE published_at >= @from AND published_at <= @to
-  GROUP BY producer_service, COALESCE(destination, '')`;
-const PRODUCER_LATENCIES = `
-  SELECT json_array(producer_service, COALESCE(destination, '')) AS key, send_duration_ms AS latency
-  FROM events WHERE published_at >= @from AND published_at <= @to
-  ORDER BY producer_service, COALESCE(destination, ''), send_duration_ms`;
-
-const ERROR_LIST = ERROR_OUTCOMES.map((outcome) => `'${outcome}'`).join(', ');
-const CONSUMER_GROUPS = `
-  SELECT json_array(COALESCE(destination, ''), service, consumer_group) AS key, COUNT(*) AS count,
-         SUM(outcome IN (${ERROR_LIST})) AS errors
-  FROM deliveries WHERE received_at >= @from AND received_at <= @to
-  GROUP BY COALESCE(destination, ''), service, consumer_group`;
-const CONSUMER_LATENCIES = `
-  SELECT json_array(COALESCE(destination, ''), service, consumer_group) AS key, latency_ms AS latency
-  FROM deliveries WHERE received_at >= @from AND received_at <= @to
-  ORDER BY COALESCE(destination, ''), service, consumer_group, latency_ms`;
-
-/** The topology SQL by name, for `SqliteStore.queryPlans()`. */
-export const TOPOLOGY_READS = {
-  producerGroups: PRODUCER_GROUPS,
-  producerLatencies: PRODUCER_LATENCIES,
-  consumerGroups: CONSUMER_GROUPS,
-  consumerLatencies: CONSUMER_LATENCIES,
-} as const;
-
 export class SqliteTopology {
-  private readonly producerGroups: Database.Statement<{ from: number; to: number }, GroupCount>;
-  private readonly producerLatencies: Database.Statement<{ from: number; to: number }, { key: string; latency: number }>;
-  private readonly consumerGroups: Database.Statement<{ from: number; to: number }, GroupCount>;
-  private readonly consumerLatencies: Database.Statement<{ from: number; to: number }, { key: string; latency: number }>;
+  private readonly producerRead: Database.Statement<Record<string, number>, HistogramRow>;
+  private readonly consumerRead: Database.Statement<Record<string, number>, HistogramRow>;
   private readonly snapshot: (range: { from: number; to: number }) => { producers: ProducerEdgeRow[]; consumers: ConsumerEdgeRow[] };
 
   constructor(db: Database.Database) {
-    this.producerGroups = db.prepare(PRODUCER_GROUPS);
-    this.producerLatencies = db.prepare(PRODUCER_LATENCIES);
-    this.consumerGroups = db.prepare(CONSUMER_GROUPS);
-    this.consumerLatencies = db.prepare(CONSUMER_LATENCIES);
-    // One read transaction: the counts and the latency scan see the same snapshot, so the ranks
-    // computed from the counts fall inside the scanned groups even while the ingest writes.
-    this.snapshot = db.transaction((range: { from: number; to: number }) => ({
-      producers: this.producers(range),
-      consumers: this.consumers(range),
-    }));
+    ensureRollups(db);
+    // A write that fires the rollup triggers changes several rows, so SQLite keeps a statement
+    // journal to undo it alone on error; in temporary files (the default) that made each insert
+    // 2–4× slower. The journal of one upsert is a few pages, so memory costs nothing. (Set after
+    // the rebuild, whose large GROUP BY may spill to disk.)
+    db.pragma('temp_store = MEMORY');
+    this.producerRead = db.prepare(READS.producers);
+    this.consumerRead = db.prepare(READS.consumers);
+    // One read transaction: producers and consumers see the same snapshot while the ingest writes.
+    this.snapshot = db.transaction((range: { from: number; to: number }) => {
+      const params = rangeParams(range.from, range.to);
+      return {
+        producers: edges(this.producerRead.all(params)).map(toProducerRow),
+        consumers: edges(this.consumerRead.all(params)).map(toConsumerRow),
+      };
+    });
   }
 
   query(range: { from: number; to: number }): { producers: ProducerEdgeRow[]; consumers: ConsumerEdgeRow[] } {
     return this.snapshot(range);
   }
-
-  private producers(range: { from: number; to: number }): ProducerEdgeRow[] {
-    const groups = this.producerGroups.all(range);
-    const percentiles = streamPercentiles(groups, this.producerLatencies.iterate(range));
-    return groups.map((group) => {
-      const [service, destination] = JSON.parse(group.key) as [string, string];
-      const p = percentiles.get(group.key);
-      return { service, destination, count: group.count, errors: group.errors, p50Ms: p?.p50 ?? 0, p99Ms: p?.p99 ?? 0 };
-    });
-  }
-
-  private consumers(range: { from: number; to: number }): ConsumerEdgeRow[] {
-    const groups = this.consumerGroups.all(range);
-    const percentiles = streamPercentiles(groups, this.consumerLatencies.iterate(range));
-    return groups.map((group) => {
-      const [destination, service, consumerGroup] = JSON.parse(group.key) as [string, string, string | null];
-      const p = percentiles.get(group.key);
-      const row: ConsumerEdgeRow = { destination, service, count: group.count, errors: group.errors, p50Ms: p?.p50 ?? 0, p99Ms: p?.p99 ?? 0 };
-      if (consumerGroup !== null) row.group = consumerGroup;
-      return row;
-    });
-  }
 }
 
 /**
- * Picks the nearest-rank p50 and p99 of each group from latencies sorted by group then value,
- * knowing each group's size from the counting query.
+ * Rebuilds the rollups from the tables when they were built with another format or never (a
+ * database older than the rollups): idempotent, and in one write transaction so that concurrent
+ * writers (whose triggers already run) are neither lost nor counted twice.
  */
-function streamPercentiles(
-  groups: GroupCount[],
-  sorted: Iterable<{ key: string; latency: number }>,
-): Map<string, { p50: number; p99: number }> {
-  const counts = new Map(groups.map((group) => [group.key, group.count]));
-  const result = new Map<string, { p50: number; p99: number }>();
-  let current = '';
-  let position = 0;
-  for (const { key, latency } of sorted) {
-    if (key !== current) {
-      current = key;
-      position = 0;
+export function ensureRollups(db: Database.Database): void {
+  const built = (): boolean => {
+    const row = db.prepare("SELECT value FROM topology_rollup_state WHERE name = 'format'").get() as { value: string } | undefined;
+    return row?.value === ROLLUP_FORMAT;
+  };
+  if (built()) return;
+  db.transaction(() => {
+    if (built()) return;
+    for (const sql of rebuildSql()) db.prepare(sql).run();
+  }).immediate();
+}
+
+function rangeParams(from: number, to: number): Record<string, number> {
+  const plan = planRange(from, to, ROLLUP_LEVELS_MS);
+  const params: Record<string, number> = {
+    rawLeftFrom: plan.rawLeft.from,
+    rawLeftTo: plan.rawLeft.to,
+    rawRightFrom: plan.rawRight.from,
+    rawRightTo: plan.rawRight.to,
+  };
+  plan.slots.forEach((slot, i) => {
+    params[`from${i}`] = slot.from;
+    params[`to${i}`] = slot.to;
+  });
+  return params;
+}
+
+/** Folds histogram rows (sorted by key, then ascending latency bucket) into one figure per key. */
+function edges(rows: HistogramRow[]): EdgeFigures[] {
+  const result: EdgeFigures[] = [];
+  let start = 0;
+  while (start < rows.length) {
+    const key = (rows[start] as HistogramRow).key;
+    let end = start;
+    let count = 0;
+    let errors = 0;
+    const buckets: HistogramBucket[] = [];
+    for (; end < rows.length && (rows[end] as HistogramRow).key === key; end += 1) {
+      const row = rows[end] as HistogramRow;
+      count += row.count;
+      errors += row.errors;
+      buckets.push(row);
     }
-    position += 1;
-    const count = counts.get(key) ?? 0;
-    const entry = result.get(key) ?? { p50: 0, p99: 0 };
-    if (position === nearestRank(50, count)) entry.p50 = latency;
-    if (position === nearestRank(99, count)) entry.p99 = latency;
-    result.set(key, entry);
+    if (count > 0) {
+      result.push({ key, count, errors, p50Ms: histogramPercentile(buckets, count, 50), p99Ms: histogramPercentile(buckets, count, 99) });
+    }
+    start = end;
   }
   return result;
+}
+
+function toProducerRow(edge: EdgeFigures): ProducerEdgeRow {
+  const [service, destination] = JSON.parse(edge.key) as [string, string];
+  return { service, destination, count: edge.count, errors: edge.errors, p50Ms: edge.p50Ms, p99Ms: edge.p99Ms };
+}
+
+function toConsumerRow(edge: EdgeFigures): ConsumerEdgeRow {
+  const [destination, service, group] = JSON.parse(edge.key) as [string, string, string | null];
+  const row: ConsumerEdgeRow = { destination, service, count: edge.count, errors: edge.errors, p50Ms: edge.p50Ms, p99Ms: edge.p99Ms };
+  if (group !== null) row.group = group;
+  return row;
 }

@@ -1,0 +1,233 @@
+/**
+ * Topology rollups kept inside SQLite by triggers, so that a topology query reads a few thousand
+ * pre-aggregated rows instead of every delivery of the range.
+ *
+ * One rollup row per (time level, bucket start, edge key, latency bucket) holds the count, the
+ * errors and the sum of latencies (in whole microseconds, so that adding and subtracting are exact)
+ * of the records whose time falls in `[start, start + level_ms)`. Triggers on `events` and
+ * `deliveries` keep it equal to the tables: AFTER INSERT adds the row, AFTER UPDATE (only when a
+ * column the topology reads changed) subtracts the old row and adds the new, AFTER DELETE
+ * subtracts. The store writes with `INSERT … ON CONFLICT DO UPDATE … WHERE <changed>`, so a re-sent
+ * record that changed nothing fires no trigger at all. Rows that reach a count of 0 are deleted.
+ *
+ * Latency buckets are logarithmic with ratio GAMMA from 1 µs (bucket 1 holds [1 µs, GAMMA µs)),
+ * mirrored for negative latencies (clock skew), with bucket 0 for |latency| < 1 µs. Percentiles are
+ * read as the mean latency of the bucket holding the nearest rank: exact when the bucket's
+ * latencies are equal, otherwise off by less than GAMMA − 1 (2 %) of the exact nearest-rank value,
+ * plus at most 0.5 µs of rounding.
+ *
+ * The level sizes live in `topology_levels`, filled by `SqliteTopology` on open together with the
+ * format stamp in `topology_rollup_state`; a database whose stamp differs (older than the rollups,
+ * or other levels) is rebuilt from the tables in one write transaction. The bucket expressions are
+ * compiled into the triggers: changing GAMMA needs new trigger names and a new format stamp.
+ */
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * Time levels, finest first; each divides the next. A range is answered with the coarsest buckets
+ * that fit inside it, finer ones towards its edges, and raw rows for the partial minutes at both
+ * ends. 10 min and 6 h keep the number of rollup rows read small for 1 h and 24 h ranges.
+ */
+export const ROLLUP_LEVELS_MS: readonly number[] = [MINUTE, 10 * MINUTE, HOUR, 6 * HOUR];
+
+/** Ratio between consecutive latency bucket bounds. */
+export const LATENCY_GAMMA = 1.02;
+
+/** Stamped in `topology_rollup_state`: a database with another stamp is rebuilt on open. */
+export const ROLLUP_FORMAT = `v1;gamma=${LATENCY_GAMMA};levels=${ROLLUP_LEVELS_MS.join(',')}`;
+
+const LN_GAMMA = Math.log(LATENCY_GAMMA).toPrecision(17);
+
+/** Latency bucket of a latency in ms (an SQL expression); monotone in the latency. */
+export function latencyBucketSql(latencyMs: string): string {
+  return `(CASE WHEN ${latencyMs} >= 0.001 THEN 1 + CAST(ln(${latencyMs} * 1000.0) / ${LN_GAMMA} AS INTEGER)
+    WHEN ${latencyMs} <= -0.001 THEN -1 - CAST(ln(-${latencyMs} * 1000.0) / ${LN_GAMMA} AS INTEGER) ELSE 0 END)`;
+}
+
+/** Latency in whole microseconds: integer sums add and subtract without drift. */
+function latencyMicrosSql(latencyMs: string): string {
+  return `CAST(round(${latencyMs} * 1000.0) AS INTEGER)`;
+}
+
+/**
+ * Start of the level bucket holding a time ≥ 0, in integer arithmetic so that
+ * `start ≤ time < start + level` holds exactly (negative times are never rolled up).
+ */
+function bucketStartSql(time: string, levelMs: string): string {
+  return `(CAST(${time} AS INTEGER) - CAST(${time} AS INTEGER) % ${levelMs})`;
+}
+
+/** What one rolled-up table contributes: its edge key, time, latency and error, for row alias `r`. */
+export interface RollupSource {
+  kind: 'producer' | 'consumer';
+  table: 'events' | 'deliveries';
+  rollup: string;
+  key: (r: string) => string;
+  time: (r: string) => string;
+  latency: (r: string) => string;
+  error: (r: string) => string;
+  /** Columns whose change moves a record in the rollup; other updates fire nothing. */
+  watched: readonly string[];
+}
+
+export const PRODUCER_SOURCE: RollupSource = {
+  kind: 'producer',
+  table: 'events',
+  rollup: 'topology_producer_rollup',
+  // Group keys are JSON arrays of the grouping columns: unambiguous whatever characters names hold.
+  key: (r) => `json_array(${r}.producer_service, COALESCE(${r}.destination, ''))`,
+  time: (r) => `${r}.published_at`,
+  latency: (r) => `${r}.send_duration_ms`,
+  error: (r) => `(${r}.send_error <> 0)`,
+  watched: ['producer_service', 'destination', 'published_at', 'send_duration_ms', 'send_error'],
+};
+
+/** Error outcomes as the trigger sees them; kept equal to ERROR_OUTCOMES by a unit test. */
+export const ROLLUP_ERROR_OUTCOMES = ['error', 'dead-lettered'] as const;
+
+export const CONSUMER_SOURCE: RollupSource = {
+  kind: 'consumer',
+  table: 'deliveries',
+  rollup: 'topology_consumer_rollup',
+  key: (r) => `json_array(COALESCE(${r}.destination, ''), ${r}.service, ${r}.consumer_group)`,
+  time: (r) => `${r}.received_at`,
+  latency: (r) => `${r}.latency_ms`,
+  error: (r) => `(${r}.outcome IN (${ROLLUP_ERROR_OUTCOMES.map((outcome) => `'${outcome}'`).join(', ')}))`,
+  watched: ['destination', 'service', 'consumer_group', 'received_at', 'latency_ms', 'outcome'],
+};
+
+const SOURCES = [PRODUCER_SOURCE, CONSUMER_SOURCE] as const;
+
+/** Row `r`'s entry in `topology_keys`, looked up once per trigger rather than once per level. */
+function keySql(source: RollupSource, r: string): string {
+  return `(SELECT id FROM topology_keys WHERE kind = '${source.kind}' AND key = ${source.key(r)})`;
+}
+
+/** Adds (`sign` 1) or subtracts (-1) row `r` in every level; times before the epoch are left out. */
+function applySql(source: RollupSource, r: 'NEW' | 'OLD', sign: 1 | -1): string {
+  return `INSERT INTO ${source.rollup} (level_ms, start, key_id, bucket, count, errors, latency_sum_us)
+    SELECT l.level_ms, ${bucketStartSql(source.time(r), 'l.level_ms')}, k.id, ${latencyBucketSql(source.latency(r))},
+      ${sign}, ${sign} * ${source.error(r)}, ${sign} * ${latencyMicrosSql(source.latency(r))}
+    FROM ${keySql(source, r)} AS k, topology_levels l WHERE ${source.time(r)} >= 0
+    ON CONFLICT (level_ms, start, key_id, bucket) DO UPDATE SET count = count + excluded.count,
+      errors = errors + excluded.errors, latency_sum_us = latency_sum_us + excluded.latency_sum_us;`;
+}
+
+/** After a subtraction: drop the cells of row `r` that became empty (by primary key). */
+function pruneSql(source: RollupSource, r: 'OLD'): string {
+  return `DELETE FROM ${source.rollup} WHERE count = 0 AND (level_ms, start, key_id, bucket) IN (
+    SELECT l.level_ms, ${bucketStartSql(source.time(r), 'l.level_ms')}, k.id, ${latencyBucketSql(source.latency(r))}
+    FROM ${keySql(source, r)} AS k, topology_levels l);`;
+}
+
+/**
+ * Registers row `r`'s edge key. An upsert clause, not `INSERT OR IGNORE`: inside a trigger the
+ * outer statement's conflict policy (ABORT for the store's upserts) overrides `OR IGNORE`.
+ */
+function addKeySql(source: RollupSource, r: 'NEW'): string {
+  return `INSERT INTO topology_keys (kind, key) VALUES ('${source.kind}', ${source.key(r)}) ON CONFLICT DO NOTHING;`;
+}
+
+function triggersSql(source: RollupSource): string {
+  const changed = source.watched.map((column) => `OLD.${column} IS NOT NEW.${column}`).join(' OR ');
+  const name = `topology_${source.table}`;
+  return `
+CREATE TRIGGER IF NOT EXISTS ${name}_insert AFTER INSERT ON ${source.table} BEGIN
+  ${addKeySql(source, 'NEW')}
+  ${applySql(source, 'NEW', 1)}
+END;
+CREATE TRIGGER IF NOT EXISTS ${name}_update AFTER UPDATE ON ${source.table} WHEN ${changed} BEGIN
+  ${applySql(source, 'OLD', -1)}
+  ${pruneSql(source, 'OLD')}
+  ${addKeySql(source, 'NEW')}
+  ${applySql(source, 'NEW', 1)}
+END;
+CREATE TRIGGER IF NOT EXISTS ${name}_delete AFTER DELETE ON ${source.table} BEGIN
+  ${applySql(source, 'OLD', -1)}
+  ${pruneSql(source, 'OLD')}
+END;`;
+}
+
+function rollupTableSql(source: RollupSource): string {
+  return `
+CREATE TABLE IF NOT EXISTS ${source.rollup} (
+  level_ms INTEGER NOT NULL,
+  start INTEGER NOT NULL,
+  key_id INTEGER NOT NULL,
+  bucket INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  errors INTEGER NOT NULL,
+  latency_sum_us INTEGER NOT NULL,
+  -- topology reads a range of bucket starts per level
+  PRIMARY KEY (level_ms, start, key_id, bucket)
+) WITHOUT ROWID;`;
+}
+
+/** Tables and triggers, appended to the schema (IF NOT EXISTS, like every other table). */
+export const TOPOLOGY_ROLLUP_SQL = `
+-- Topology rollups (topology-rollup-sql.ts). Edge keys: a JSON array of the grouping columns.
+CREATE TABLE IF NOT EXISTS topology_keys (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  UNIQUE (kind, key)
+);
+-- Time levels rolled up (bucket sizes in ms), set on open.
+CREATE TABLE IF NOT EXISTS topology_levels (level_ms INTEGER PRIMARY KEY);
+-- 'format': the ROLLUP_FORMAT the rollups were built with.
+CREATE TABLE IF NOT EXISTS topology_rollup_state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+${SOURCES.map(rollupTableSql).join('\n')}
+${SOURCES.map(triggersSql).join('\n')}
+`;
+
+/** Statements that recompute the rollups from the tables (run in one write transaction). */
+export function rebuildSql(): string[] {
+  const statements = [
+    'DELETE FROM topology_levels',
+    `INSERT INTO topology_levels (level_ms) VALUES ${ROLLUP_LEVELS_MS.map((ms) => `(${ms})`).join(', ')}`,
+  ];
+  for (const source of SOURCES) {
+    statements.push(
+      `DELETE FROM ${source.rollup}`,
+      `INSERT OR IGNORE INTO topology_keys (kind, key) SELECT DISTINCT '${source.kind}', ${source.key('r')} FROM ${source.table} r`,
+      `INSERT INTO ${source.rollup} (level_ms, start, key_id, bucket, count, errors, latency_sum_us)
+        SELECT l.level_ms, ${bucketStartSql(source.time('r'), 'l.level_ms')} AS start, k.id, ${latencyBucketSql(source.latency('r'))} AS bucket,
+          COUNT(*), SUM(${source.error('r')}), SUM(${latencyMicrosSql(source.latency('r'))})
+        FROM ${source.table} r JOIN topology_keys k ON k.kind = '${source.kind}' AND k.key = ${source.key('r')}
+        JOIN topology_levels l
+        WHERE ${source.time('r')} >= 0
+        GROUP BY l.level_ms, start, k.id, bucket`,
+    );
+  }
+  statements.push(`INSERT OR REPLACE INTO topology_rollup_state (name, value) VALUES ('format', '${ROLLUP_FORMAT}')`);
+  return statements;
+}
+
+/**
+ * A topology read: every slot (one level, a range of bucket starts) and the two raw edges, merged
+ * into one histogram per edge key, sorted by key then latency bucket. `param` names the bound
+ * parameters (`from3`, `rawLeftTo`, …); `queryPlans()` binds them all to its own `@from`/`@to`.
+ */
+export function rollupReadSql(source: RollupSource, slots: readonly number[], param: (name: string) => string = (name) => name): string {
+  const parts = slots.map(
+    (levelMs, i) =>
+      `SELECT key_id, bucket, count, errors, latency_sum_us FROM ${source.rollup}
+        WHERE level_ms = ${levelMs} AND start >= @${param(`from${i}`)} AND start < @${param(`to${i}`)}`,
+  );
+  const raw = (name: string, upper: '<' | '<=') =>
+    `SELECT k.id AS key_id, ${latencyBucketSql(source.latency('r'))} AS bucket, 1 AS count, ${source.error('r')} AS errors,
+        ${latencyMicrosSql(source.latency('r'))} AS latency_sum_us
+      FROM ${source.table} r JOIN topology_keys k ON k.kind = '${source.kind}' AND k.key = ${source.key('r')}
+      WHERE ${source.time('r')} >= @${param(`${name}From`)} AND ${source.time('r')} ${upper} @${param(`${name}To`)}`;
+  // Grouped by key id first; the key text is joined to the few grouped rows only.
+  return `SELECT t.key AS key, g.bucket AS bucket, g.count AS count, g.errors AS errors, g.sumUs AS sumUs
+    FROM (
+      SELECT c.key_id AS key_id, c.bucket AS bucket, SUM(c.count) AS count, SUM(c.errors) AS errors, SUM(c.latency_sum_us) AS sumUs
+      FROM (${[...parts, raw('rawLeft', '<'), raw('rawRight', '<=')].join('\n        UNION ALL ')}) AS c
+      GROUP BY c.key_id, c.bucket
+    ) AS g
+    JOIN topology_keys t ON t.id = g.key_id
+    ORDER BY g.key_id, g.bucket`;
+}
