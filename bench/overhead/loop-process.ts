@@ -1,7 +1,9 @@
 /**
  * One produce → consume loop in a fresh process (instrumentation patches are global):
  *   argv: <kafka|rabbitmq> <none|causeway|otel> <messages>
- *   env: CAUSEWAY_TEST_KAFKA_BROKERS, CAUSEWAY_TEST_AMQP_URL, BENCH_COLLECTOR_URL
+ *   env: CAUSEWAY_TEST_KAFKA_BROKERS, CAUSEWAY_TEST_AMQP_URL, BENCH_COLLECTOR_URL, and optionally
+ *   BENCH_CAUSEWAY_SDK: the built SDK entry to load instead of instrumentation/dist (an A/B of two
+ *   builds, see ab.ts)
  * Sends `{ type: 'result', result: LoopResult }`. CPU is this process's user + system time from
  * the first timed send until every message was consumed and the spans were flushed to the
  * collector; throughput is over the send → last consume window only.
@@ -10,7 +12,6 @@ import { createRequire } from 'node:module';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib';
-import { instrumentAmqplib, instrumentKafkaJs } from '../../instrumentation/dist/index.js';
 import { reportToParent } from '../lib/child.js';
 import { startTracing } from './tracing.js';
 import { kafkaLoop } from './kafka-loop.js';
@@ -18,6 +19,9 @@ import { rabbitLoop } from './rabbitmq-loop.js';
 import type { Broker, LoopResult, Variant } from './types.js';
 
 const require = createRequire(import.meta.url);
+type CausewaySdk = typeof import('../../instrumentation/dist/index.js');
+const sdkEntry = process.env.BENCH_CAUSEWAY_SDK ?? new URL('../../instrumentation/dist/index.js', import.meta.url).href;
+const { instrumentAmqplib, instrumentKafkaJs } = (await import(sdkEntry)) as CausewaySdk;
 
 await reportToParent(async (): Promise<LoopResult> => {
   const [broker, variant, count] = process.argv.slice(2) as [Broker, Variant, string];
@@ -51,6 +55,7 @@ await reportToParent(async (): Promise<LoopResult> => {
           flush: () => tracing?.flush() ?? Promise.resolve(),
         });
   const spans = tracing?.spansEnded() ?? 0;
+  const attributes = tracing?.attributesEnded() ?? 0;
   await tracing?.shutdown();
   return {
     broker,
@@ -59,5 +64,6 @@ await reportToParent(async (): Promise<LoopResult> => {
     cpuMicrosPerMessage: timing.cpuMicros / messages,
     messagesPerSecond: (messages / timing.loopMs) * 1000,
     spansPerMessage: spans / (messages + timing.warmupMessages),
+    attributesPerMessage: attributes / (messages + timing.warmupMessages),
   };
 });

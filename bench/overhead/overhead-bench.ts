@@ -36,7 +36,7 @@ export async function runOverheadBench(report: Report, services: ServiceAddresse
             env: { ...services.env, BENCH_COLLECTOR_URL: url, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
           });
           log(
-            `overhead: ${broker} ${variant}: ${result.cpuMicrosPerMessage.toFixed(0)} µs/msg, ${Math.round(result.messagesPerSecond)} msg/s, ${result.spansPerMessage.toFixed(2)} spans/msg`,
+            `overhead: ${broker} ${variant}: ${result.cpuMicrosPerMessage.toFixed(0)} µs/msg, ${Math.round(result.messagesPerSecond)} msg/s, ${result.spansPerMessage.toFixed(2)} spans/msg, ${result.attributesPerMessage.toFixed(1)} attributes/msg`,
           );
           results.push(result);
         }

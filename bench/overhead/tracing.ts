@@ -11,9 +11,12 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 class CountingSpanProcessor implements SpanProcessor {
   ended = 0;
+  /** Attributes on the ended spans: with the span count, what each message costs to export. */
+  attributes = 0;
   onStart(_span: Span, _context: Context): void {}
-  onEnd(_span: ReadableSpan): void {
+  onEnd(span: ReadableSpan): void {
     this.ended++;
+    this.attributes += Object.keys(span.attributes).length;
   }
   forceFlush(): Promise<void> {
     return Promise.resolve();
@@ -35,6 +38,7 @@ export function startTracing(collectorUrl: string, serviceName: string) {
   return {
     provider,
     spansEnded: () => counter.ended,
+    attributesEnded: () => counter.attributes,
     flush: () => provider.forceFlush(),
     shutdown: () => provider.shutdown(),
   };

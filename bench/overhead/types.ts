@@ -20,6 +20,8 @@ export interface LoopResult {
   messagesPerSecond: number;
   /** Spans the variant made per message (0 uninstrumented): shows the instrumentation was active. */
   spansPerMessage: number;
+  /** Attributes on those spans per message. */
+  attributesPerMessage: number;
 }
 
 /** Body of every message: a small JSON order event, as the loops would carry in an app. */

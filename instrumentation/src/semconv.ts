@@ -52,7 +52,15 @@ export const ATTR_CAUSEWAY_TIME_IN_QUEUE_MS = 'causeway.message.time_in_queue_ms
 export const ATTR_CAUSEWAY_CONTEXT_DROPPED_REASON = 'causeway.context.dropped_reason';
 /** Settlement: `ack`, `nack`, `reject`; and whether the broker was asked to requeue. */
 export const ATTR_CAUSEWAY_SETTLE_REQUEUE = 'causeway.settle.requeue';
-/** The broker marked this delivery as a redelivery. */
+/**
+ * On a process/receive span: how its message was settled (`ack`, `nack`, `reject`), recorded on the
+ * span itself instead of a separate settle span (the default of the amqplib adapter; see the
+ * `settleSpans` option). With `causeway.settle.requeue`, and `causeway.settle.multiple` = true
+ * when one call settled several messages (`multiple`, ackAll, nackAll).
+ */
+export const ATTR_CAUSEWAY_SETTLE_OPERATION = 'causeway.settle.operation';
+export const ATTR_CAUSEWAY_SETTLE_MULTIPLE = 'causeway.settle.multiple';
+/** The broker marked this delivery as a redelivery (recorded only when it did). */
 export const ATTR_CAUSEWAY_REDELIVERED = 'causeway.message.redelivered';
 /** Parsed from the first RabbitMQ `x-death` entry: how the message was dead-lettered. */
 export const ATTR_CAUSEWAY_DEATH_COUNT = 'causeway.dead_letter.count';

@@ -35,6 +35,13 @@ export interface MessagingInstrumentationOptions {
    * `startCauseway` / the `register` entry, `CAUSEWAY_CAPTURE_PAYLOAD=1` turns it on when this is unset.
    */
   capturePayload?: boolean | PayloadCaptureOptions;
+  /**
+   * RabbitMQ (amqplib): record each ack / nack / reject as its own CLIENT `settle` span under the
+   * process span, as Causeway did before. Default false: the settlement is recorded as attributes
+   * of the process span (`causeway.settle.operation`, `.requeue`, `.multiple`), which ends when
+   * the message is settled; one span per message less to create and export.
+   */
+  settleSpans?: boolean;
 }
 
 /** Payload capture settings. Pattern lists replace the defaults (exported as `DEFAULT_REDACT_*` to extend them). */

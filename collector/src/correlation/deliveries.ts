@@ -26,6 +26,7 @@ import {
   operationType,
   pickAttributes,
   publishedAtHint,
+  recordedSettleOperation,
   settleOperation,
   settleRequeue,
   timeInQueueHint,
@@ -93,11 +94,17 @@ function withProducer(consumed: ConsumedEvent, producer: SpanRecord | undefined)
 }
 
 /**
- * The settle span of a delivery: a settle span below the consumer span (normally its child; the
- * ack may sit under handler spans), not below another consumer or producer span. When several
- * exist the last one to end is the final word.
+ * The span recording a delivery's settlement: a settle span below the consumer span (normally its
+ * child; the ack may sit under handler spans), not below another consumer or producer span; when
+ * several exist the last one to end is the final word. Without one, the consumer span itself when
+ * it carries the settlement as attributes (`causeway.settle.operation`, what the Causeway amqplib
+ * adapter records by default); `settleOperation` and `settleRequeue` read either kind alike.
  */
 export function findSettlement(consumer: SpanRecord, index: SpanIndex): SpanRecord | undefined {
+  return findSettleSpan(consumer, index) ?? (recordedSettleOperation(consumer) !== undefined ? consumer : undefined);
+}
+
+function findSettleSpan(consumer: SpanRecord, index: SpanIndex): SpanRecord | undefined {
   let latest: SpanRecord | undefined;
   let frontier: readonly SpanRecord[] = [consumer];
   let scanned = 0;

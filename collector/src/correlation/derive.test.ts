@@ -285,3 +285,78 @@ describe('deriveRecords: RabbitMQ exchange routing', () => {
     expect(deliveries[0]?.destination).toBe('shop:order.placed:billing');
   });
 });
+
+describe('settlement recorded on the process span (causeway.settle.*, no settle span)', () => {
+  // The same RabbitMQ delivery twice: settled by a separate settle span (older SDKs, other
+  // instrumentations) and by attributes on the process span (the SDK's default now).
+  type Settlement = { operation: 'ack' | 'nack' | 'reject'; requeue: boolean };
+  const seed = 70;
+  const send = makeSpan({
+    traceId: traceIdOf(seed, 1), spanId: spanIdOf(seed, 1), name: 'send orders', kind: 'producer', service: 'orders', start: 1_000, end: 1_002,
+    attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'send', 'messaging.destination.name': 'orders', 'messaging.message.id': 'rm-1' },
+  });
+  const processSpan = (status: 'unset' | 'error', extra: Record<string, unknown> = {}) =>
+    makeSpan({
+      traceId: send.traceId, spanId: spanIdOf(seed, 2), parentSpanId: send.spanId, name: 'process orders', kind: 'consumer', service: 'billing', start: 1_010, end: 1_030, status,
+      ...(status === 'error' ? { statusMessage: 'card declined' } : {}),
+      attributes: {
+        'messaging.system': 'rabbitmq', 'messaging.operation.type': 'process', 'messaging.destination.name': 'orders', 'messaging.consumer.group.name': 'billing',
+        'messaging.message.id': 'rm-1', ...extra,
+      },
+    });
+  const settleSpan = ({ operation, requeue }: Settlement) =>
+    makeSpan({
+      traceId: send.traceId, spanId: spanIdOf(seed, 3), parentSpanId: spanIdOf(seed, 2), name: `${operation} orders`, kind: 'client', service: 'billing', start: 1_029, end: 1_030,
+      attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'settle', 'messaging.operation.name': operation, 'causeway.settle.requeue': requeue },
+    });
+  const asSpan = (status: 'unset' | 'error', settlement: Settlement) => derive([send, processSpan(status), settleSpan(settlement)]);
+  const asAttributes = (status: 'unset' | 'error', settlement: Settlement) =>
+    derive([send, processSpan(status, { 'causeway.settle.operation': settlement.operation, 'causeway.settle.requeue': settlement.requeue })]);
+
+  it.each([
+    ['unset', 'ack', false, 'ok'],
+    ['error', 'ack', false, 'error'],
+    ['error', 'nack', true, 'retried'],
+    ['error', 'nack', false, 'dead-lettered'],
+    ['unset', 'reject', false, 'dead-lettered'],
+    ['error', 'reject', true, 'retried'],
+  ] as const)('a %s process span settled by %s (requeue %s) is %s, as with a settle span', (status, operation, requeue, outcome) => {
+    const fromAttributes = asAttributes(status, { operation, requeue });
+    const fromSpan = asSpan(status, { operation, requeue });
+    expect(fromAttributes.deliveries).toHaveLength(1);
+    expect(fromAttributes.deliveries[0]?.outcome).toBe(outcome);
+    expect(fromAttributes.deliveries[0]?.attributes['causeway.settle.operation']).toBe(operation);
+    expect(fromAttributes.deliveries).toEqual(fromSpan.deliveries);
+  });
+
+  it('derives the same dead letter from a reject on the process span as from a reject span', () => {
+    const fromAttributes = asAttributes('error', { operation: 'reject', requeue: false }).deadLetters ?? [];
+    const fromSpan = asSpan('error', { operation: 'reject', requeue: false }).deadLetters ?? [];
+    expect(fromAttributes).toHaveLength(1);
+    expect(fromAttributes[0]).toMatchObject({
+      id: 'rm-1|billing',
+      deadLetter: { reason: 'rejected', convention: 'settlement' },
+      origin: { destination: 'orders', group: 'billing', service: 'billing' },
+      error: { message: 'card declined' },
+      deadLetteredAt: 1_030,
+    });
+    expect(fromAttributes).toEqual(fromSpan);
+  });
+
+  it('records no dead letter for a requeued nack or an ack on the process span', () => {
+    expect(asAttributes('error', { operation: 'nack', requeue: true }).deadLetters ?? []).toEqual([]);
+    expect(asAttributes('unset', { operation: 'ack', requeue: false }).deadLetters ?? []).toEqual([]);
+  });
+
+  it('lets a separate settle span decide when a process span carries both', () => {
+    const process = processSpan('unset', { 'causeway.settle.operation': 'ack', 'causeway.settle.requeue': false });
+    const { deliveries } = derive([send, process, settleSpan({ operation: 'nack', requeue: true })]);
+    expect(deliveries[0]).toMatchObject({ outcome: 'retried', attributes: { 'causeway.settle.operation': 'nack' } });
+  });
+
+  it('reads no settlement from a process span without causeway.settle.operation', () => {
+    const { deliveries } = derive([send, processSpan('unset', { 'causeway.settle.requeue': true })]);
+    expect(deliveries[0]?.outcome).toBe('ok');
+    expect(deliveries[0]?.attributes['causeway.settle.operation']).toBeUndefined();
+  });
+});

@@ -74,10 +74,21 @@ export function causalParentId(span: SpanRecord): string | undefined {
 }
 
 /**
- * The settlement a settle span records: `messaging.operation.name` (ack, nack, reject, ...),
- * else the first word of the span name (semconv names settle spans `<operation> <destination>`).
+ * `causeway.settle.operation`: the settlement recorded on the process span itself (the Causeway
+ * amqplib adapter's default, instead of a separate settle span).
+ */
+export function recordedSettleOperation(span: SpanRecord): string | undefined {
+  return stringAttr(span.attributes, 'causeway.settle.operation')?.toLowerCase();
+}
+
+/**
+ * The settlement a span records: `causeway.settle.operation` on a process span that carries it,
+ * else (settle spans) `messaging.operation.name` (ack, nack, reject, ...), else the first word of
+ * the span name (semconv names settle spans `<operation> <destination>`).
  */
 export function settleOperation(span: SpanRecord): string {
+  const recorded = recordedSettleOperation(span);
+  if (recorded !== undefined) return recorded;
   const name = stringAttr(span.attributes, 'messaging.operation.name') ?? span.name.split(' ')[0] ?? '';
   return name.toLowerCase();
 }

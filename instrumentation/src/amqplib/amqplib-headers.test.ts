@@ -148,7 +148,7 @@ describe('amqplib headers', () => {
     // Still the same trace: dead-lettering keeps the headers.
     const send = exporter.getFinishedSpans().find((span) => span.name === `send ${work}`);
     expect(deadProcess?.spanContext().traceId).toBe(send?.spanContext().traceId);
-    const nack = exporter.getFinishedSpans().find((span) => span.name === `nack ${work}`);
-    expect(nack?.attributes['causeway.settle.requeue']).toBe(false);
+    const nacked = exporter.getFinishedSpans().find((span) => span.name === `process ${work}`);
+    expect(nacked?.attributes).toMatchObject({ 'causeway.settle.operation': 'nack', 'causeway.settle.requeue': false });
   });
 });

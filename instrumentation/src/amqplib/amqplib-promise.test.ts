@@ -75,7 +75,6 @@ describe('amqplib promise API', () => {
     await vi.waitFor(() => expect(named(spansOf(queue), `process ${exchange}:created:${queue}`)).toHaveLength(1));
     const [send] = named(spansOf(exchange), `send ${exchange}:created`);
     const [process] = named(spansOf(queue), `process ${exchange}:created:${queue}`);
-    const [settle] = named(spansOf(queue), `ack ${exchange}:created:${queue}`);
     expect(send?.kind).toBe(SpanKind.PRODUCER);
     expect(send?.attributes).toMatchObject({
       'messaging.system': 'rabbitmq',
@@ -99,16 +98,46 @@ describe('amqplib promise API', () => {
       'messaging.rabbitmq.message.delivery_tag': message!.fields.deliveryTag,
       'messaging.message.id': send?.attributes['messaging.message.id'],
       'messaging.message.conversation_id': 'conv-1',
-      'causeway.message.redelivered': false,
       'causeway.event.type': 'OrderPlaced',
       // AMQP timestamps are seconds.
       'causeway.message.published_at_ms': publishedSeconds * 1000,
     });
     expect(process?.attributes['causeway.message.time_in_queue_ms']).toBeGreaterThanOrEqual(0);
-    expect(settle?.kind).toBe(SpanKind.CLIENT);
-    expect(settle?.parentSpanContext?.spanId).toBe(process?.spanContext().spanId);
-    expect(settle?.attributes).toMatchObject({ 'messaging.operation.type': 'settle', 'messaging.operation.name': 'ack', 'causeway.settle.requeue': false });
+    // A first delivery: only a redelivery is flagged.
+    expect(process?.attributes['causeway.message.redelivered']).toBeUndefined();
+    // The settlement is on the process span; no settle span of its own (see the settleSpans test).
+    expect(process?.attributes['causeway.settle.operation']).toBe('ack');
+    // An ack never requeues, so neither requeue nor multiple is recorded for a single ack.
+    expect(process?.attributes['causeway.settle.requeue']).toBeUndefined();
+    expect(process?.attributes['causeway.settle.multiple']).toBeUndefined();
+    expect(named(spansOf(queue), `ack ${exchange}:created:${queue}`)).toHaveLength(0);
     expect(process?.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('settleSpans: true records each settlement as a CLIENT settle span under the process span, as before', async () => {
+    const separate = instrumentAmqplib(await amqp.connect(services.amqpUrl), { tracerProvider: provider, settleSpans: true });
+    try {
+      const ch = await separate.createChannel();
+      const queue = await freshQueue('cw-settle-span');
+      for (const body of ['1', '2']) ch.sendToQueue(queue, Buffer.from(body));
+      const [first, second] = await collect(ch, queue, 2);
+      ch.nack(first!, false, true);
+      ch.reject(second!, false);
+      await vi.waitFor(() => expect(named(spansOf(queue), `process ${queue}`).length).toBeGreaterThanOrEqual(2));
+      const processes = named(spansOf(queue), `process ${queue}`);
+      const [nack] = named(spansOf(queue), `nack ${queue}`);
+      const [reject] = named(spansOf(queue), `reject ${queue}`);
+      expect(nack?.kind).toBe(SpanKind.CLIENT);
+      expect(nack?.attributes).toMatchObject({ 'messaging.operation.type': 'settle', 'messaging.operation.name': 'nack', 'causeway.settle.requeue': true });
+      expect(reject?.attributes).toMatchObject({ 'messaging.operation.type': 'settle', 'messaging.operation.name': 'reject', 'causeway.settle.requeue': false });
+      expect(nack?.parentSpanContext?.spanId).toBe(processes[0]?.spanContext().spanId);
+      expect(reject?.parentSpanContext?.spanId).toBe(processes[1]?.spanContext().spanId);
+      // The settlement is on the settle span only.
+      expect(processes.slice(0, 2).map((span) => span.attributes['causeway.settle.operation'])).toEqual([undefined, undefined]);
+      await ch.close();
+    } finally {
+      await separate.close();
+    }
   });
 
   it('sendToQueue writes a generated event id header, or keeps the user messageId without adding one', async () => {
@@ -162,7 +191,7 @@ describe('amqplib promise API', () => {
     expect(named(spansOf(first), `send ${first}`)[0]?.attributes['causeway.event.parent_id']).toBeUndefined();
   });
 
-  it('nack with requeue: settle span says requeue, the second delivery is marked redelivered', async () => {
+  it('nack with requeue: the process span says requeue, the second delivery is marked redelivered', async () => {
     const queue = await freshQueue('cw-nack');
     let deliveries = 0;
     const done = new Promise<void>((resolve) => {
@@ -181,11 +210,10 @@ describe('amqplib promise API', () => {
 
     await vi.waitFor(() => expect(named(spansOf(queue), `process ${queue}`)).toHaveLength(2));
     const [firstTry, secondTry] = named(spansOf(queue), `process ${queue}`);
-    expect(firstTry?.attributes['causeway.message.redelivered']).toBe(false);
+    expect(firstTry?.attributes['causeway.message.redelivered']).toBeUndefined();
     expect(secondTry?.attributes['causeway.message.redelivered']).toBe(true);
-    const [nack] = named(spansOf(queue), `nack ${queue}`);
-    expect(nack?.attributes).toMatchObject({ 'messaging.operation.name': 'nack', 'causeway.settle.requeue': true });
-    expect(nack?.parentSpanContext?.spanId).toBe(firstTry?.spanContext().spanId);
+    expect(firstTry?.attributes).toMatchObject({ 'causeway.settle.operation': 'nack', 'causeway.settle.requeue': true });
+    expect(secondTry?.attributes['causeway.settle.operation']).toBe('ack');
     // The handler decided to nack; it did not fail.
     expect(firstTry?.status.code).toBe(SpanStatusCode.UNSET);
   });
@@ -210,7 +238,7 @@ describe('amqplib promise API', () => {
     expect(named(spansOf(queue), `process ${queue}`)).toHaveLength(0);
     release();
     await vi.waitFor(() => expect(named(spansOf(queue), `process ${queue}`)).toHaveLength(1));
-    expect(named(spansOf(queue), `ack ${queue}`)).toHaveLength(0);
+    expect(named(spansOf(queue), `process ${queue}`)[0]?.attributes['causeway.settle.operation']).toBeUndefined();
   });
 
   it('get: a receive span ended at ack; an empty queue gives no span', async () => {
@@ -231,7 +259,7 @@ describe('amqplib promise API', () => {
     expect(receive?.kind).toBe(SpanKind.CONSUMER);
     expect(receive?.attributes['messaging.operation.type']).toBe('receive');
     expect(receive?.parentSpanContext?.spanId).toBe(send?.spanContext().spanId);
-    expect(named(spansOf(queue), `ack ${queue}`)[0]?.parentSpanContext?.spanId).toBe(receive?.spanContext().spanId);
+    expect(receive?.attributes['causeway.settle.operation']).toBe('ack');
 
     // Pulled messages have no callback to run in: runWithMessageContext gives their context.
     const followUp = await freshQueue('cw-get-next');
@@ -251,15 +279,19 @@ describe('amqplib promise API', () => {
     await vi.waitFor(() => expect(named(spansOf(queue), `process ${queue}`)).toHaveLength(2));
     ch.ackAll(); // 3, 4, 5
     await vi.waitFor(() => expect(named(spansOf(queue), `process ${queue}`)).toHaveLength(5));
-    expect(named(spansOf(queue), `ack ${queue}`)).toHaveLength(5);
+    const acks = named(spansOf(queue), `process ${queue}`).map((span) => [span.attributes['causeway.settle.operation'], span.attributes['causeway.settle.multiple']]);
+    expect(acks).toEqual(Array.from({ length: 5 }, () => ['ack', true]));
 
     const other = await freshQueue('cw-nackall');
     for (const body of ['1', '2']) ch.sendToQueue(other, Buffer.from(body));
     await collect(ch, other, 2);
     ch.nackAll(false);
     await vi.waitFor(() => expect(named(spansOf(other), `process ${other}`)).toHaveLength(2));
-    const nacks = named(spansOf(other), `nack ${other}`);
-    expect(nacks.map((span) => span.attributes['causeway.settle.requeue'])).toEqual([false, false]);
+    const nacks = named(spansOf(other), `process ${other}`);
+    expect(nacks.map((span) => [span.attributes['causeway.settle.operation'], span.attributes['causeway.settle.requeue']])).toEqual([
+      ['nack', false],
+      ['nack', false],
+    ]);
     await ch.close();
   });
 

@@ -7,7 +7,7 @@
  * anything in those headers, so every field is checked and the array is read only partially.
  */
 import type { Attributes } from '@opentelemetry/api';
-import { findHeader, headerText, type HeaderBag } from '../core/headers.js';
+import { findHeader, hasHeaderWithPrefix, headerText, type HeaderBag } from '../core/headers.js';
 import {
   ATTR_CAUSEWAY_DEATH_COUNT,
   ATTR_CAUSEWAY_DEATH_EXCHANGE,
@@ -33,6 +33,8 @@ const MAX_NAME_BYTES = 255;
  */
 export function deadLetterAttributes(headers: HeaderBag | undefined | null): Attributes {
   const attributes: Attributes = {};
+  // Every header read below starts with one of these; most messages carry none.
+  if (!hasHeaderWithPrefix(headers, ['x-death', 'x-first-death-'])) return attributes;
   const xDeath = findHeader(headers, 'x-death');
   if (Array.isArray(xDeath) && xDeath.length > 0) {
     let total = 0;

@@ -95,7 +95,8 @@ export function startDelivery(start: DeliveryStart): Delivery {
     attributes[ATTR_MESSAGING_MESSAGE_CONVERSATION_ID] = properties.correlationId;
   }
   if (Buffer.isBuffer(message.content)) attributes[ATTR_MESSAGING_MESSAGE_BODY_SIZE] = message.content.length;
-  if (typeof fields.redelivered === 'boolean') attributes[ATTR_CAUSEWAY_REDELIVERED] = fields.redelivered;
+  // Only `true` is news: the broker flags every delivery, and every process span is exported.
+  if (fields.redelivered === true) attributes[ATTR_CAUSEWAY_REDELIVERED] = true;
   Object.assign(attributes, publishTimeAttributes(properties.timestamp, Date.now()));
   if (extracted.droppedReason !== undefined) attributes[ATTR_CAUSEWAY_CONTEXT_DROPPED_REASON] = extracted.droppedReason;
   const eventType = resolveEventType(

@@ -19,9 +19,28 @@ export interface DestinationName {
 
 const DEFAULT_EXCHANGE = 'amq.default';
 
+/**
+ * Names computed per message otherwise (arrays, filters, joins on every publish and delivery),
+ * while an application uses a handful of destinations. Bounded: a flood of distinct routing keys
+ * only empties the cache now and then. The results are frozen, so sharing them is safe.
+ */
+const MAX_CACHED_NAMES = 1024;
+const cachedNames = new Map<string, DestinationName>();
+
+function cached(key: string, compute: () => DestinationName): DestinationName {
+  let name = cachedNames.get(key);
+  if (name === undefined) {
+    if (cachedNames.size >= MAX_CACHED_NAMES) cachedNames.clear();
+    name = Object.freeze(compute());
+    cachedNames.set(key, name);
+  }
+  return name;
+}
+
 /** Producer side: `{exchange}:{routing key}`, or whichever of the two is not empty. */
 export function publishDestination(exchange: string, routingKey: string): DestinationName {
-  return fromParts([exchange, routingKey]);
+  // Length-prefixed, so no two different pairs share a key whatever characters the names hold.
+  return cached(`p${exchange.length}:${exchange}${routingKey}`, () => fromParts([exchange, routingKey]));
 }
 
 /**
@@ -29,7 +48,7 @@ export function publishDestination(exchange: string, routingKey: string): Destin
  * default exchange routes by queue name, so that is every `sendToQueue`) only one is kept.
  */
 export function consumeDestination(exchange: string, routingKey: string, queue: string): DestinationName {
-  return fromParts([exchange, routingKey, routingKey === queue ? '' : queue]);
+  return cached(`c${exchange.length}:${routingKey.length}:${exchange}${routingKey}${queue}`, () => fromParts([exchange, routingKey, routingKey === queue ? '' : queue]));
 }
 
 export function isAnonymousName(name: string): boolean {

@@ -1,14 +1,19 @@
 /**
- * ack / nack / reject / ackAll / nackAll: a CLIENT settle span under the process (or receive) span
- * of every delivery the call covers, then that delivery's span may end.
+ * ack / nack / reject / ackAll / nackAll: the settlement of every delivery the call covers is
+ * recorded, then that delivery's process (or receive) span may end.
  *
- * The outcome lives on the settle span (`messaging.operation.name`, `causeway.settle.requeue`);
- * the process span keeps the status the handler gave it, because a nack is a decision of the
- * handler, not necessarily a failure of it.
+ * By default the settlement goes on the process span itself (`causeway.settle.operation`,
+ * `causeway.settle.requeue`, `causeway.settle.multiple`): that span ends at settlement anyway, and
+ * a third span per message would cost as much again as the rest of the consumer side. With the
+ * `settleSpans` option it is a CLIENT settle span under the process span instead (operation in
+ * `messaging.operation.name`), as before. Either way the process span keeps the status the handler
+ * gave it, because a nack is a decision of the handler, not necessarily a failure of it.
  */
 import { SpanKind, type Attributes, type Span } from '@opentelemetry/api';
 import { guard } from '../core/guard.js';
 import {
+  ATTR_CAUSEWAY_SETTLE_MULTIPLE,
+  ATTR_CAUSEWAY_SETTLE_OPERATION,
   ATTR_CAUSEWAY_SETTLE_REQUEUE,
   ATTR_MESSAGING_CONSUMER_GROUP_NAME,
   ATTR_MESSAGING_DESTINATION_NAME,
@@ -30,6 +35,8 @@ export type SettleMethod = 'ack' | 'nack' | 'reject' | 'ackAll' | 'nackAll';
 interface Settlement {
   operation: 'ack' | 'nack' | 'reject';
   requeue: boolean;
+  /** The call settles every outstanding delivery up to a tag (`multiple`), or all of them. */
+  multiple: boolean;
   deliveries: Delivery[];
 }
 
@@ -40,15 +47,15 @@ function settlementOf(method: SettleMethod, state: ChannelState, args: unknown[]
   const requeue = (value: unknown): boolean => (value === undefined ? true : Boolean(value));
   switch (method) {
     case 'ack':
-      return { operation: 'ack', requeue: false, deliveries: state.open.covered(tagOf(args[0]), Boolean(args[1])) };
+      return { operation: 'ack', requeue: false, multiple: Boolean(args[1]), deliveries: state.open.covered(tagOf(args[0]), Boolean(args[1])) };
     case 'nack':
-      return { operation: 'nack', requeue: requeue(args[2]), deliveries: state.open.covered(tagOf(args[0]), Boolean(args[1])) };
+      return { operation: 'nack', requeue: requeue(args[2]), multiple: Boolean(args[1]), deliveries: state.open.covered(tagOf(args[0]), Boolean(args[1])) };
     case 'reject':
-      return { operation: 'reject', requeue: requeue(args[1]), deliveries: state.open.covered(tagOf(args[0]), false) };
+      return { operation: 'reject', requeue: requeue(args[1]), multiple: false, deliveries: state.open.covered(tagOf(args[0]), false) };
     case 'ackAll':
-      return { operation: 'ack', requeue: false, deliveries: state.open.all() };
+      return { operation: 'ack', requeue: false, multiple: true, deliveries: state.open.all() };
     case 'nackAll':
-      return { operation: 'nack', requeue: requeue(args[0]), deliveries: state.open.all() };
+      return { operation: 'nack', requeue: requeue(args[0]), multiple: true, deliveries: state.open.all() };
   }
 }
 
@@ -61,7 +68,9 @@ export function wrapSettle(method: SettleMethod, original: AnyFunction, resolve:
 
     const started = guard('amqplib settle', () => {
       const settlement = settlementOf(method, state, args);
-      return { settlement, spans: settlement.deliveries.map((delivery) => startSettleSpan(delivery, settlement)) };
+      const separateSpans = telemetry.options.settleSpans === true;
+      const spans = separateSpans ? settlement.deliveries.map((delivery) => startSettleSpan(delivery, settlement)) : [];
+      return { settlement, spans, separateSpans };
     });
     state.busy = true;
     let result: unknown;
@@ -81,12 +90,27 @@ export function wrapSettle(method: SettleMethod, original: AnyFunction, resolve:
     }
     guard('amqplib settle end', () => {
       if (!started) return;
-      state.open.remove(started.settlement.deliveries);
+      const { settlement } = started;
+      state.open.remove(settlement.deliveries);
       for (const span of started.spans) span.end();
-      for (const delivery of started.settlement.deliveries) markSettled(delivery);
+      // Only once amqplib took the call: a settlement that was never sent is not recorded.
+      const onProcessSpan = started.separateSpans ? undefined : settlementAttributes(settlement);
+      for (const delivery of settlement.deliveries) {
+        if (onProcessSpan) delivery.span.setAttributes(onProcessSpan);
+        markSettled(delivery);
+      }
     });
     return result;
   };
+}
+
+function settlementAttributes(settlement: Settlement): Attributes {
+  // An ack never requeues: `requeue` is only worth its bytes on a nack or reject. Every process
+  // span carries these, so each attribute left out is exported once per message less.
+  const attributes: Attributes = { [ATTR_CAUSEWAY_SETTLE_OPERATION]: settlement.operation };
+  if (settlement.operation !== 'ack') attributes[ATTR_CAUSEWAY_SETTLE_REQUEUE] = settlement.requeue;
+  if (settlement.multiple) attributes[ATTR_CAUSEWAY_SETTLE_MULTIPLE] = true;
+  return attributes;
 }
 
 function startSettleSpan(delivery: Delivery, settlement: Settlement): Span {

@@ -38,9 +38,9 @@ export function eventIdFromHeaders(headers: HeaderBag | undefined | null, native
 
 /** The event type: hook first, then the configured JSON field, then the header. Never throws. */
 export function resolveEventType(options: EventTypeOptions | undefined, message: Omit<MessageInfo, 'headers'> & { headers: HeaderBag | undefined | null; nativeType?: unknown }, maxBytes?: number): string | undefined {
-  const headers = headersAsText(message.headers, maxBytes);
   if (options?.resolve) {
     try {
+      const headers = headersAsText(message.headers, maxBytes);
       const resolved = options.resolve({ system: message.system, destination: message.destination, headers, body: message.body });
       if (typeof resolved === 'string' && resolved.length > 0) return resolved;
     } catch {
@@ -51,10 +51,18 @@ export function resolveEventType(options: EventTypeOptions | undefined, message:
     const fromBody = fieldFromJsonBody(message.body, options.field);
     if (fromBody) return fromBody;
   }
-  const fromHeader = headers[options?.header ?? HEADER_EVENT_TYPE];
+  // Only the one header is decoded (not the whole table, which only a hook needs). The name is
+  // matched exactly, as the hook's view of the headers would.
+  const fromHeader = ownHeaderText(message.headers, options?.header ?? HEADER_EVENT_TYPE, maxBytes);
   if (fromHeader) return fromHeader;
   if (typeof message.nativeType === 'string' && message.nativeType.length > 0) return message.nativeType;
   return undefined;
+}
+
+function ownHeaderText(headers: HeaderBag | undefined | null, name: string, maxBytes?: number): string | undefined {
+  if (!headers || typeof headers !== 'object' || !Object.prototype.propertyIsEnumerable.call(headers, name)) return undefined;
+  const decoded = headerText(headers[name], maxBytes);
+  return decoded.ok ? decoded.value : undefined;
 }
 
 const MAX_BODY_PARSE_BYTES = 64 * 1024;

@@ -41,11 +41,38 @@ export function headerText(raw: unknown, maxBytes: number = DEFAULT_MAX_HEADER_B
 export function findHeader(headers: HeaderBag | undefined | null, name: string): unknown {
   if (!headers || typeof headers !== 'object') return undefined;
   if (Object.prototype.hasOwnProperty.call(headers, name)) return headers[name];
+  // Runs for every absent header a consumer looks for (dead-letter conventions, trace context).
+  // Keys of another length cannot match, so they are never lower-cased; for…in allocates no key array.
   const lower = name.toLowerCase();
-  for (const key of Object.keys(headers)) {
-    if (key.toLowerCase() === lower) return headers[key];
+  for (const key in headers) {
+    if (key.length === lower.length && Object.prototype.hasOwnProperty.call(headers, key) && key.toLowerCase() === lower) return headers[key];
   }
   return undefined;
+}
+
+/**
+ * True when some header name starts with one of `prefixes` (given in lower case), ignoring case.
+ * One pass over the keys, no allocation: lets the readers of rare headers (dead-letter
+ * conventions, retry provenance) skip the common message that carries none of them.
+ */
+export function hasHeaderWithPrefix(headers: HeaderBag | undefined | null, prefixes: readonly string[]): boolean {
+  if (!headers || typeof headers !== 'object') return false;
+  for (const key in headers) {
+    if (!Object.prototype.hasOwnProperty.call(headers, key)) continue;
+    for (const prefix of prefixes) if (startsWithIgnoringCase(key, prefix)) return true;
+  }
+  return false;
+}
+
+/** ASCII case folding is enough: every prefix looked for is ASCII. */
+function startsWithIgnoringCase(text: string, lowerPrefix: string): boolean {
+  if (text.length < lowerPrefix.length) return false;
+  for (let i = 0; i < lowerPrefix.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 65 && code <= 90) code += 32;
+    if (code !== lowerPrefix.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /**

@@ -7,14 +7,42 @@
  */
 import { context, type Context } from '@opentelemetry/api';
 
-const contexts = new WeakMap<object, Context>();
+/**
+ * One entry per consumed message holds everything the SDK remembers about it: its context here,
+ * and the dead-letter helper's delivery facts (`dead-letter/delivery-facts.ts`). One WeakMap entry
+ * instead of one per kind: every entry is an ephemeron the garbage collector has to trace.
+ */
+interface MessageRecord {
+  context?: Context;
+  facts?: unknown;
+}
+
+const records = new WeakMap<object, MessageRecord>();
+
+function recordOf(message: object): MessageRecord {
+  let record = records.get(message);
+  if (!record) {
+    record = {};
+    records.set(message, record);
+  }
+  return record;
+}
 
 export function rememberMessageContext(message: unknown, ctx: Context): void {
-  if (message && typeof message === 'object') contexts.set(message, ctx);
+  if (message && typeof message === 'object') recordOf(message).context = ctx;
 }
 
 export function messageContext(message: unknown): Context | undefined {
-  return message && typeof message === 'object' ? contexts.get(message) : undefined;
+  return message && typeof message === 'object' ? records.get(message)?.context : undefined;
+}
+
+/** Stores another module's facts about a message next to its context (see `MessageRecord`). */
+export function rememberMessageFacts(message: unknown, facts: unknown): void {
+  if (message && typeof message === 'object') recordOf(message).facts = facts;
+}
+
+export function messageFacts(message: unknown): unknown {
+  return message && typeof message === 'object' ? records.get(message)?.facts : undefined;
 }
 
 /**

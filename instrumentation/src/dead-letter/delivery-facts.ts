@@ -3,6 +3,7 @@
  * it was consumed (destination, partition, offset, group), which delivery of it this is, and when
  * it first failed. Kept per message object in a WeakMap, so memory follows the app's own objects.
  */
+import { messageFacts, rememberMessageFacts } from '../core/message-context.js';
 
 export interface MessageOrigin {
   destination: string;
@@ -22,14 +23,13 @@ export interface DeliveryFacts {
   firstFailureAt?: number;
 }
 
-const facts = new WeakMap<object, DeliveryFacts>();
-
 export function rememberDeliveryFacts(message: unknown, value: DeliveryFacts): void {
-  if (message && typeof message === 'object') facts.set(message, value);
+  rememberMessageFacts(message, value);
 }
 
 export function deliveryFacts(message: unknown): DeliveryFacts | undefined {
-  return message && typeof message === 'object' ? facts.get(message) : undefined;
+  // Only this module stores facts, so what is there is a DeliveryFacts.
+  return messageFacts(message) as DeliveryFacts | undefined;
 }
 
 /** Kept per consumer: enough for any prefetch/batch a consumer retries in place, small enough to ignore. */

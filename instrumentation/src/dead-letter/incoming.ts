@@ -6,7 +6,7 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import { guard } from '../core/guard.js';
-import type { HeaderBag } from '../core/headers.js';
+import { hasHeaderWithPrefix, type HeaderBag } from '../core/headers.js';
 import { ATTR_CAUSEWAY_DL_CONVENTION, ATTR_CAUSEWAY_DL_LAST_FAILURE_AT } from '../semconv.js';
 import { connectDeadLetterAttributes, springDeadLetterAttributes } from './kafka-conventions.js';
 import { causewayDeadLetterAttributes } from './provenance.js';
@@ -17,9 +17,16 @@ export interface IncomingMessageTimes {
   publishedAtMs?: number;
 }
 
+/**
+ * Every header the conventions below read starts with one of these (RabbitMQ `x-death`,
+ * `x-first-death-*`, `x-delivery-count`; Kafka Connect; Spring Kafka; Causeway's own helper).
+ */
+const DEAD_LETTER_HEADER_PREFIXES = ['x-death', 'x-first-death-', 'x-delivery-count', '__connect.errors.', 'kafka_dlt-', 'causeway-dl-'];
+
 /** Never throws: a malformed header only means fewer attributes. */
 export function incomingDeadLetterAttributes(headers: HeaderBag | undefined | null, times: IncomingMessageTimes = {}): Attributes {
-  if (!headers || typeof headers !== 'object') return {};
+  // Most messages were never dead-lettered: one pass over the header names instead of ~25 lookups.
+  if (!hasHeaderWithPrefix(headers, DEAD_LETTER_HEADER_PREFIXES)) return {};
   const layers = [rabbitmqDeadLetterAttributes, connectDeadLetterAttributes, springDeadLetterAttributes, causewayDeadLetterAttributes];
   const attributes: Attributes = {};
   for (const read of layers) {

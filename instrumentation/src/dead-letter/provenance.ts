@@ -10,7 +10,7 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import { eventIdFromHeaders } from '../core/event-identity.js';
-import { findHeader, type HeaderBag } from '../core/headers.js';
+import { findHeader, hasHeaderWithPrefix, type HeaderBag } from '../core/headers.js';
 import {
   ATTR_CAUSEWAY_DL_ATTEMPTS,
   ATTR_CAUSEWAY_DL_CONVENTION,
@@ -75,6 +75,8 @@ export interface DeadLetterCopy extends DeadLetterFailure {
 
 /** The stack trace in a header is cut shorter than on spans: headers travel with every copy. */
 const MAX_HEADER_STACK_BYTES = 4096;
+/** Every `HEADER_DL_*` name starts with this. */
+const CAUSEWAY_DL_PREFIX = ['causeway-dl-'];
 const TRACE_CONTEXT_HEADERS = new Set(['traceparent', 'tracestate']);
 
 /**
@@ -149,6 +151,8 @@ export function causewayDeadLetterAttributes(headers: HeaderBag | undefined | nu
  * group starts its count afresh.
  */
 export function earlierAttemptsFor(headers: HeaderBag | undefined | null, group: string | undefined): number {
+  // Runs for every consumed message; only a republished copy carries `causeway-dl-*` headers.
+  if (!hasHeaderWithPrefix(headers, CAUSEWAY_DL_PREFIX)) return 0;
   const earlier = earlierProvenance(headers);
   if (earlier.attempts === undefined) return 0;
   return earlier.group === undefined || earlier.group === group ? earlier.attempts : 0;

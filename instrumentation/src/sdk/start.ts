@@ -44,6 +44,7 @@ function createInstrumentations(options: CausewayOptions): Instrumentation[] {
     ...(options.tracerProvider ? { tracerProvider: options.tracerProvider } : {}),
     ...(options.eventType ? { eventType: options.eventType } : {}),
     ...(options.maxHeaderBytes !== undefined ? { maxHeaderBytes: options.maxHeaderBytes } : {}),
+    ...(options.settleSpans !== undefined ? { settleSpans: options.settleSpans } : {}),
     // The option wins; the environment switch is for zero-code setups (`register`), which pass none.
     ...(options.capturePayload !== undefined ? { capturePayload: options.capturePayload } : payloadCaptureFromEnvironment() ? { capturePayload: true } : {}),
   };
