@@ -8,6 +8,7 @@
  */
 import protobuf from 'protobufjs/light.js';
 import { ExportTraceServiceRequestType } from '../schema.js';
+import { seededRandom } from '../../../../test/support/random.js';
 
 type Value =
   | { kind: 'string'; v: string }
@@ -50,20 +51,8 @@ const INTS = [0n, 1n, -1n, 42n, 2n ** 53n - 1n, 2n ** 53n + 1n, -(2n ** 53n) - 3
 const DOUBLES = [0, 1.5, -2.25, 1e-300, 1.7976931348623157e308, 0.1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
 const KEYS = ['service.name', 'messaging.system', 'messaging.destination.name', 'k', '', '__proto__', 'a.b.c', '0'];
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function variedRequest(seed: number): { protobuf: Uint8Array; json: Uint8Array } {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const int = (n: number) => Math.floor(random() * n);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
   const chance = (p: number) => random() < p;
