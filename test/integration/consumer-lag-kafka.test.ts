@@ -18,6 +18,7 @@ import { eventually, startCollector, type RunningCollector } from '../support/co
 import { services, uniqueName } from '../support/services.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { groupStatus, statusesOf, watchStatuses, webhooksFor, type LagStatusAnswer } from '../support/lag.js';
+import { createTopicsWithLeaders } from '../support/kafka-topics.js';
 
 const INTERVAL_MS = 1000;
 const WINDOW = 5;
@@ -69,10 +70,7 @@ describe('consumer lag on Kafka', () => {
     );
 
     await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: Object.values(topic).map((name) => ({ topic: name, numPartitions: 2 })),
-    });
+    await createTopicsWithLeaders(admin, Object.values(topic).map((name) => ({ topic: name, numPartitions: 2 })));
     producer = kafka.producer();
     await producer.connect();
     const batch = (n: number) => Array.from({ length: n }, (_, i) => ({ key: String(i), value: `m${i}` }));

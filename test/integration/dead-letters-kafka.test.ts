@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startCollector, type RunningCollector } from '../support/collector.js';
 import { serviceTracing, type ServiceTracing } from '../support/service-tracing.js';
 import { services, uniqueName } from '../support/services.js';
+import { createTopicsWithLeaders } from '../support/kafka-topics.js';
 
 const TOKEN = 'kafka-dead-letter-token';
 
@@ -54,7 +55,7 @@ describe('dead letters over Kafka', () => {
   beforeAll(async () => {
     collector = await startCollector('sqlite', ['--kafka', services.kafkaBrokers.join(','), '--kafka-groups', 'cw-dlk-*', '--admin-token', TOKEN]);
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: orders, numPartitions: 1 }, { topic: dlt, numPartitions: 1 }] });
+    await createTopicsWithLeaders(admin, [{ topic: orders, numPartitions: 1 }, { topic: dlt, numPartitions: 1 }]);
 
     const billing = client('billing');
     const billingProducer = billing.producer();

@@ -7,6 +7,7 @@ import amqp from 'amqplib';
 import { instrumentAmqplib, instrumentKafkaJs } from '@causeway/instrumentation';
 import type { TracerProvider } from '@opentelemetry/api';
 import { services } from './services.js';
+import { createTopicsWithLeaders } from './kafka-topics.js';
 
 export interface Incoming {
   body: string;
@@ -25,7 +26,7 @@ export async function prepareDestination(kind: BrokerKind, name: string): Promis
   if (kind === 'kafka') {
     const admin = new Kafka({ clientId: 'causeway-test-admin', brokers: services.kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: name, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsWithLeaders(admin, [{ topic: name, numPartitions: 1 }]);
     await admin.disconnect();
   } else {
     const connection = await amqp.connect(services.amqpUrl);

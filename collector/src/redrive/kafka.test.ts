@@ -11,6 +11,7 @@ import { HEADER_REDRIVE_COUNT, HEADER_REDRIVE_OF } from './headers.js';
 import { REDRIVE_GROUP_PREFIX } from './kafka.js';
 import { RedriveService } from './service.js';
 import { deadLetterRecord, sqliteStoreWith } from './testing/records.js';
+import { createTopicsWithLeaders } from '../../../test/support/kafka-topics.js';
 
 const TOPIC = uniqueName('cw-redrive-payments');
 const DLT = `${TOPIC}.DLT`;
@@ -29,7 +30,7 @@ const text = (value: IHeaders[string]): string | undefined => (value === undefin
 beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 2 }, { topic: DLT, numPartitions: 2 }], waitForLeaders: true });
+  await createTopicsWithLeaders(admin, [{ topic: TOPIC, numPartitions: 2 }, { topic: DLT, numPartitions: 2 }]);
   const producer = kafka.producer();
   await producer.connect();
   // Another dead letter first, so the wanted one is not at offset 0.

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { services, uniqueName } from '../../../../../test/support/services.js';
 import type { GroupReading } from '../../../lag/types.js';
 import { KafkaLagSource } from './index.js';
+import { createTopicsWithLeaders } from '../../../../../test/support/kafka-topics.js';
 
 const runId = uniqueName('cw-lagsrc');
 const topic = `${runId}-orders`;
@@ -48,7 +49,7 @@ beforeAll(async () => {
   kafka = new Kafka({ clientId: `${runId}-test`, brokers: services.kafkaBrokers, logLevel: logLevel.NOTHING });
   admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+  await createTopicsWithLeaders(admin, [{ topic, numPartitions: 3 }]);
   producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const messages = (partition: number, count: number) => Array.from({ length: count }, (_, i) => ({ partition, value: `m${partition}-${i}` }));
@@ -149,7 +150,7 @@ describe('KafkaLagSource', () => {
   it('keeps polling after a topic it read is deleted', async () => {
     const doomedTopic = `${runId}-doomed`;
     const doomedGroup = `${runId}-doomed-group`;
-    await admin.createTopics({ topics: [{ topic: doomedTopic, numPartitions: 2 }], waitForLeaders: true });
+    await createTopicsWithLeaders(admin, [{ topic: doomedTopic, numPartitions: 2 }]);
     await admin.setOffsets({ groupId: doomedGroup, topic: doomedTopic, partitions: [{ partition: 0, offset: '0' }] });
     await pollUntil('the doomed topic', (rs) => readingOf(rs, doomedGroup, doomedTopic));
     await admin.deleteTopics({ topics: [doomedTopic] });
