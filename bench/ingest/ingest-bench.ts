@@ -2,6 +2,7 @@
  * Ingest: OTLP protobuf requests of 512 messaging spans posted by concurrent clients to a collector
  * in a child process; spans per second *stored* (timed until the pipeline is idle), into SQLite and
  * into Elasticsearch, against the bare `_bulk` limit of the same documents, alternating.
+ * `CAUSEWAY_BENCH_INGEST_STORES` (comma-separated: sqlite, elasticsearch; default both) picks the stores.
  */
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,12 +48,35 @@ export async function runIngestBench(report: Report, services: ServiceAddresses,
   if (cpuProf) mkdirSync(profileDir, { recursive: true });
   const profileFlags = (name: string) => (cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=ingest-${name}.cpuprofile`] : []);
 
-  const sqlite = await collectorRun(services, requests, warmup, undefined, profileFlags('sqlite'));
+  const stores = (process.env.CAUSEWAY_BENCH_INGEST_STORES ?? 'sqlite,elasticsearch').split(',').map((name) => name.trim());
+  let retries = 0;
+  if (stores.includes('sqlite')) retries += await sqliteIngest(report, services, requests, warmup, profileFlags('sqlite'));
+  if (stores.includes('elasticsearch')) retries += await elasticsearchIngest(report, services, requests, warmup, sizes.rounds, profileFlags('elasticsearch'));
+  if (retries > 0) report.note(`ingest: the collector answered 503 (backlog full) ${retries} times; clients waited Retry-After and re-sent`);
+}
+
+/** The SQLite figures; returns the 503 retries. */
+async function sqliteIngest(report: Report, services: ServiceAddresses, requests: Uint8Array[], warmup: Uint8Array[], nodeFlags: string[]): Promise<number> {
+  const spanCount = requests.length * SPANS_PER_REQUEST;
+  const sqlite = await collectorRun(services, requests, warmup, undefined, nodeFlags);
   log(`ingest: sqlite ${Math.round(sqlite.spansPerSecond)} spans/s`);
   report.add({ key: 'ingest.sqlite.spansPerSecond', label: 'ingest → SQLite', value: sqlite.spansPerSecond, unit: 'spans/s', target: '≥ 30,000', met: sqlite.spansPerSecond >= 30_000 });
   report.add({ key: 'ingest.sqlite.peakRssMB', label: 'ingest → SQLite: collector peak RSS', value: sqlite.usage.peakRssBytes / 2 ** 20, unit: 'MB', target: '≤ 300', met: sqlite.usage.peakRssBytes <= 300 * 2 ** 20 });
   report.add({ key: 'ingest.sqlite.cpuMicrosPerSpan', label: 'ingest → SQLite: collector CPU', value: sqlite.usage.cpuMicros / spanCount, unit: 'µs/span' });
+  return sqlite.retries;
+}
 
+/** The Elasticsearch figures, collector and bare `_bulk` limit alternating over `rounds`; returns the 503 retries. */
+async function elasticsearchIngest(
+  report: Report,
+  services: ServiceAddresses,
+  requests: Uint8Array[],
+  warmup: Uint8Array[],
+  rounds: number,
+  nodeFlags: string[],
+): Promise<number> {
+  const runId = Date.now().toString(16).slice(-8);
+  const spanCount = requests.length * SPANS_PER_REQUEST;
   const collectorRates: number[] = [];
   const bareRates: number[] = [];
   const usages: CollectorUsage[] = [];
@@ -63,13 +87,13 @@ export async function runIngestBench(report: Report, services: ServiceAddresses,
   try {
     // Alternate which goes first so drift in machine load falls on both sides. Round 0 starts with
     // the collector: the bare loop re-indexes the documents it stored.
-    for (let round = 0; round < sizes.rounds; round++) {
+    for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? (['collector', 'bare'] as const) : (['bare', 'collector'] as const);
       for (const side of order) {
         const prefix = `bench-${side}-${runId}-${round}`;
         prefixes.push(prefix);
         if (side === 'collector') {
-          const run = await collectorRun(services, requests, warmup, prefix, round === 0 ? profileFlags('elasticsearch') : []);
+          const run = await collectorRun(services, requests, warmup, prefix, round === 0 ? nodeFlags : []);
           collectorRates.push(run.spansPerSecond);
           usages.push(run.usage);
           retries += run.retries;
@@ -100,8 +124,7 @@ export async function runIngestBench(report: Report, services: ServiceAddresses,
   report.add({ key: 'ingest.elasticsearch.ratioToLimit', label: 'ingest → Elasticsearch ÷ limit', value: collectorRate / bareRate, unit: 'ratio', target: '≥ 0.8', met: collectorRate / bareRate >= 0.8 });
   report.add({ key: 'ingest.elasticsearch.peakRssMB', label: 'ingest → Elasticsearch: collector peak RSS', value: peak / 2 ** 20, unit: 'MB', target: '≤ 300', met: peak <= 300 * 2 ** 20 });
   report.add({ key: 'ingest.elasticsearch.cpuMicrosPerSpan', label: 'ingest → Elasticsearch: collector CPU', value: median(usages.map((u) => u.cpuMicros)) / spanCount, unit: 'µs/span' });
-  const totalRetries = retries + sqlite.retries;
-  if (totalRetries > 0) report.note(`ingest: the collector answered 503 (backlog full) ${totalRetries} times; clients waited Retry-After and re-sent`);
+  return retries;
 }
 
 /** One collector child on SQLite (no prefix) or Elasticsearch: warm up, then post everything and time until stored. */

@@ -4,7 +4,8 @@
  */
 import type { SpanRecord } from '../../model/span.js';
 import { stringAttr } from '../../model/span.js';
-import type { CausalEdgeRecord, DeliveryRecord, EventRecord } from '../store.js';
+import type { CausalEdgeRecord, DeliveryRecord, DerivedRecords, EventRecord } from '../store.js';
+import type { DerivedRows, SpanRows } from './writes.js';
 import { deliveryLatencyMs } from '../topology-math.js';
 
 export interface SpanRow {
@@ -68,6 +69,39 @@ export interface EdgeRow {
   via: string;
 }
 
+/**
+ * JSON of objects that many spans share: the decoder gives every span of a resource (and of a
+ * scope) the same object, so each is serialized once per request instead of once per span.
+ */
+const sharedJson = new WeakMap<object, string>();
+
+function jsonOfShared(value: object): string {
+  let json = sharedJson.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    sharedJson.set(value, json);
+  }
+  return json;
+}
+
+function jsonOfList(list: readonly unknown[]): string {
+  return list.length === 0 ? '[]' : JSON.stringify(list);
+}
+
+export function spansToRows(spans: readonly SpanRecord[]): SpanRows {
+  return { rows: spans.map(spanToRow), linkTargets: spans.map((span) => span.links.map((link) => link.spanId)) };
+}
+
+export function derivedToRows(records: DerivedRecords): DerivedRows {
+  const rows: DerivedRows = {
+    events: records.events.map(eventToRow),
+    deliveries: records.deliveries.map(deliveryToRow),
+    edges: records.edges.map(edgeToRow),
+  };
+  if (records.deadLetters) rows.deadLetters = records.deadLetters;
+  return rows;
+}
+
 export function spanToRow(span: SpanRecord): SpanRow {
   return {
     trace_id: span.traceId,
@@ -83,11 +117,11 @@ export function spanToRow(span: SpanRecord): SpanRow {
     status_message: span.statusMessage ?? null,
     service: span.service,
     message_id: stringAttr(span.attributes, 'messaging.message.id') ?? null,
-    resource: JSON.stringify(span.resource),
-    scope: span.scope === undefined ? null : JSON.stringify(span.scope),
+    resource: jsonOfShared(span.resource),
+    scope: span.scope === undefined ? null : jsonOfShared(span.scope),
     attributes: JSON.stringify(span.attributes),
-    links: JSON.stringify(span.links),
-    events: JSON.stringify(span.events),
+    links: jsonOfList(span.links),
+    events: jsonOfList(span.events),
   };
 }
 

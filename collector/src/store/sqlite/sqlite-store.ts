@@ -1,18 +1,20 @@
 /**
  * The embedded default store: one SQLite file via better-sqlite3.
  *
- * Durability: WAL journal with `synchronous=FULL`, so every committed write transaction is fsynced
- * before the call returns. The ingest pipeline drops spans from its own write-ahead log once the
- * store has them; with `synchronous=NORMAL` a power loss could undo the last commits after that,
- * losing acknowledged data. Each `put*` call is one transaction (one fsync), so the cost is per
- * batch, not per record.
+ * Reads run on this thread's connection; writes go through a `SqliteWriter` (writer.ts): on a
+ * worker thread with its own connection for a file, inline for `:memory:`. Each `put*` call is one
+ * transaction, committed and fsynced (`synchronous=FULL`, see connection.ts) before it resolves,
+ * so the cost is per batch, not per record. The one exception is `putSpans` with
+ * `deferVisibility` on the threaded writer: it resolves once the write is queued, and
+ * `makeSpansVisible` resolves when every such write committed (or rejects with the first failure),
+ * so the correlator derives a batch while its spans are written.
  *
  * Lists of ids reach SQL as one JSON parameter expanded by `json_each`, so every look-up is one
  * prepared statement whatever the number of ids (no bound-parameter limit, no chunking).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { SpanRecord } from '../../model/span.js';
 import type { LagSample, LagSampleQuery, QueueTimeQuery, QueueTimeSeries } from '../../lag/types.js';
 import type { AlertEvent, AlertEventQuery, AlertRule } from '../../alerts/types.js';
@@ -25,24 +27,25 @@ import type {
   EventRecord,
   EventSearch,
   ProducerEdgeRow,
+  PutSpansOptions,
   RelatedSpanKeyQuery,
   SpanKey,
   Store,
 } from '../store.js';
 import {
-  deliveryToRow,
-  edgeToRow,
-  eventToRow,
+  derivedToRows,
   rowToDelivery,
   rowToEdge,
   rowToEvent,
   rowToSpan,
-  spanToRow,
+  spansToRows,
   type DeliveryRow,
   type EdgeRow,
   type EventRow,
   type SpanRow,
 } from './rows.js';
+import { openConnection } from './connection.js';
+import { InlineWriter, WorkerWriter, type SqliteWriter } from './writer.js';
 import { READS, SEARCH_FILTERS, searchSql, type SearchFilter } from './queries.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { SqliteTopology, TOPOLOGY_READS } from './topology.js';
@@ -61,44 +64,8 @@ const READ_PARAMS: Partial<Record<keyof typeof READS, string[]>> = {
   relatedSpanKeys: ['[]', '[]', '[]'],
 };
 
-const SPAN_COLUMNS = [
-  'trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'start_time', 'end_time', 'start_time_unix_nano',
-  'duration_ms', 'status_code', 'status_message', 'service', 'message_id', 'resource', 'scope', 'attributes',
-  'links', 'events',
-] as const satisfies ReadonlyArray<keyof SpanRow>;
-const EVENT_COLUMNS = [
-  'id', 'type', 'system', 'destination', 'producer_service', 'trace_id', 'span_id', 'published_at',
-  'send_duration_ms', 'send_error', 'attributes',
-] as const satisfies ReadonlyArray<keyof EventRow>;
-const DELIVERY_COLUMNS = [
-  'id', 'event_id', 'service', 'consumer_group', 'system', 'destination', 'outcome', 'received_at',
-  'processed_at', 'duration_ms', 'queue_ms', 'latency_ms', 'trace_id', 'span_id', 'attributes',
-] as const satisfies ReadonlyArray<keyof DeliveryRow>;
-const EDGE_COLUMNS = ['id', 'from_id', 'to_id', 'at', 'via'] as const satisfies ReadonlyArray<keyof EdgeRow>;
-
-/**
- * A whole-row upsert that updates in place on a known key. Unlike `INSERT OR REPLACE` (delete, then
- * insert), an update leaves untouched every index whose columns did not change, skips the write
- * when nothing changed (re-derived records mostly are the same), and fires UPDATE triggers rather
- * than a DELETE that REPLACE does not report.
- */
-function upsert(table: string, key: readonly string[], columns: readonly string[]): string {
-  const values = columns.map((column) => `@${column}`).join(', ');
-  const rest = columns.filter((column) => !key.includes(column));
-  const set = rest.map((column) => `${column} = excluded.${column}`).join(', ');
-  const changed = rest.map((column) => `${table}.${column} IS NOT excluded.${column}`).join(' OR ');
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values})
-    ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${set} WHERE ${changed}`;
-}
-
 /** Everything prepared once the database is open. */
 class Statements {
-  readonly upsertSpan;
-  readonly deleteSpanLinks;
-  readonly insertSpanLink;
-  readonly upsertEvent;
-  readonly upsertDelivery;
-  readonly upsertEdge;
   readonly traceSpans;
   readonly spansByKey;
   readonly relatedSpans;
@@ -109,15 +76,6 @@ class Statements {
   readonly edgesFrom;
 
   constructor(db: Database.Database) {
-    this.upsertSpan = db.prepare<SpanRow>(upsert('spans', ['trace_id', 'span_id'], SPAN_COLUMNS));
-    this.deleteSpanLinks = db.prepare<[string, string]>('DELETE FROM span_links WHERE trace_id = ? AND span_id = ?');
-    this.insertSpanLink = db.prepare<[string, string, string]>(
-      'INSERT OR IGNORE INTO span_links (target_span_id, trace_id, span_id) VALUES (?, ?, ?)',
-    );
-    this.upsertEvent = db.prepare<EventRow>(upsert('events', ['id'], EVENT_COLUMNS));
-    this.upsertDelivery = db.prepare<DeliveryRow>(upsert('deliveries', ['id'], DELIVERY_COLUMNS));
-    this.upsertEdge = db.prepare<EdgeRow>(upsert('edges', ['id'], EDGE_COLUMNS));
-
     this.traceSpans = db.prepare<[string], SpanRow>(READS.traceSpans);
     this.spansByKey = db.prepare<[string], SpanRow>(READS.spansByKey);
     this.relatedSpans = db.prepare<[string, string], SpanRow>(READS.relatedSpans);
@@ -137,19 +95,15 @@ interface Open {
   lag: SqliteLagSamples;
   alerts: SqliteAlerts;
   deadLetters: SqliteDeadLetters;
-  putDeadLetters: (records: DeadLetterRecord[]) => void;
   searches: Map<string, Database.Statement<Record<string, unknown>, EventRow>>;
-  putSpans: (spans: SpanRecord[]) => void;
-  putEvents: (events: EventRecord[]) => void;
-  putDeliveries: (deliveries: DeliveryRecord[]) => void;
-  putEdges: (edges: CausalEdgeRecord[]) => void;
-  putDerived: (records: DerivedRecords) => void;
+  writer: SqliteWriter;
 }
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
-  readonly deferredSpanVisibility = false;
   private open: Open | undefined;
+  /** Span writes queued with `deferVisibility` and not yet committed. */
+  private readonly deferredSpanWrites = new Set<Promise<void>>();
 
   /** @param path database file (its directory is created), or `:memory:`. */
   constructor(readonly path: string) {}
@@ -157,12 +111,9 @@ export class SqliteStore implements Store {
   async init(): Promise<void> {
     if (this.open) return;
     if (this.path !== SQLITE_MEMORY) mkdirSync(dirname(this.path), { recursive: true });
-    const db = new Database(this.path);
+    const db = openConnection(this.path);
+    let writer: SqliteWriter | undefined;
     try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      // Another process (a second collector, a backup) may hold the write lock briefly.
-      db.pragma('busy_timeout = 5000');
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > SCHEMA_VERSION) {
         throw new Error(
@@ -171,8 +122,17 @@ export class SqliteStore implements Store {
       }
       db.exec(SCHEMA_SQL);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
-      this.open = prepare(db);
+      // Prepared (and the topology rollups built) before the writer thread opens its connection.
+      const reads = prepareReads(db);
+      if (this.path === SQLITE_MEMORY) writer = new InlineWriter(db);
+      else {
+        const threaded = new WorkerWriter(this.path);
+        writer = threaded;
+        await threaded.start();
+      }
+      this.open = { ...reads, writer };
     } catch (err) {
+      await writer?.close();
       db.close();
       throw err;
     }
@@ -181,15 +141,30 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     const open = this.open;
     this.open = undefined;
-    open?.db.close();
+    if (!open) return;
+    // Writes already queued finish first.
+    await open.writer.close();
+    open.db.close();
   }
 
-  /** Committed before this returns, so visible at once whatever the options. */
-  async putSpans(spans: SpanRecord[]): Promise<void> {
-    if (spans.length > 0) this.db().putSpans(spans);
+  /** True on the threaded writer: `putSpans` with `deferVisibility` resolves before the spans are committed. */
+  get deferredSpanVisibility(): boolean {
+    return this.open?.writer.threaded ?? false;
   }
 
-  async makeSpansVisible(): Promise<void> {}
+  async putSpans(spans: SpanRecord[], options: PutSpansOptions = {}): Promise<void> {
+    if (spans.length === 0) return;
+    const written = this.db().writer.write('putSpans', spansToRows(spans));
+    if (!options.deferVisibility || !this.deferredSpanVisibility) return written;
+    const tracked: Promise<void> = written.finally(() => this.deferredSpanWrites.delete(tracked));
+    // Its failure is reported by makeSpansVisible, not as an unhandled rejection.
+    tracked.catch(() => {});
+    this.deferredSpanWrites.add(tracked);
+  }
+
+  async makeSpansVisible(): Promise<void> {
+    await Promise.all([...this.deferredSpanWrites]);
+  }
 
   async getTraceSpans(traceIds: string[]): Promise<SpanRecord[]> {
     if (traceIds.length === 0) return [];
@@ -218,20 +193,20 @@ export class SqliteStore implements Store {
   }
 
   async putEvents(events: EventRecord[]): Promise<void> {
-    if (events.length > 0) this.db().putEvents(events);
+    await this.putDerived({ events, deliveries: [], edges: [] });
   }
 
   async putDeliveries(deliveries: DeliveryRecord[]): Promise<void> {
-    if (deliveries.length > 0) this.db().putDeliveries(deliveries);
+    await this.putDerived({ events: [], deliveries, edges: [] });
   }
 
   async putEdges(edges: CausalEdgeRecord[]): Promise<void> {
-    if (edges.length > 0) this.db().putEdges(edges);
+    await this.putDerived({ events: [], deliveries: [], edges });
   }
 
   async putDerived(records: DerivedRecords): Promise<void> {
     const count = records.events.length + records.deliveries.length + records.edges.length + (records.deadLetters?.length ?? 0);
-    if (count > 0) this.db().putDerived(records);
+    if (count > 0) await this.db().writer.write('putDerived', derivedToRows(records));
   }
 
   async getEvents(ids: string[]): Promise<EventRecord[]> {
@@ -276,7 +251,7 @@ export class SqliteStore implements Store {
   }
 
   async putLagSamples(samples: LagSample[]): Promise<void> {
-    this.db().lag.put(samples);
+    if (samples.length > 0) await this.db().writer.write('putLagSamples', samples);
   }
 
   async getLagSamples(query: LagSampleQuery): Promise<LagSample[]> {
@@ -284,11 +259,11 @@ export class SqliteStore implements Store {
   }
 
   async deleteLagSamples(query: { resolutionMs: number; before: number }): Promise<void> {
-    await this.db().lag.delete(query);
+    await this.db().writer.write('deleteLagSamples', query);
   }
 
   async putAlertRule(rule: AlertRule): Promise<void> {
-    this.db().alerts.putRule(rule);
+    await this.db().writer.write('putAlertRule', rule);
   }
 
   async listAlertRules(): Promise<AlertRule[]> {
@@ -296,11 +271,11 @@ export class SqliteStore implements Store {
   }
 
   async deleteAlertRule(id: string): Promise<boolean> {
-    return this.db().alerts.removeRule(id);
+    return this.db().writer.write('deleteAlertRule', id);
   }
 
   async putAlertEvents(events: AlertEvent[]): Promise<void> {
-    this.db().alerts.putEvents(events);
+    if (events.length > 0) await this.db().writer.write('putAlertEvents', events);
   }
 
   async listAlertEvents(query: AlertEventQuery): Promise<AlertEvent[]> {
@@ -308,7 +283,7 @@ export class SqliteStore implements Store {
   }
 
   async putDeadLetters(records: DeadLetterRecord[]): Promise<void> {
-    if (records.length > 0) this.db().putDeadLetters(records);
+    if (records.length > 0) await this.db().writer.write('putDeadLetters', records);
   }
 
   async getDeadLetters(ids: string[]): Promise<DeadLetterRecord[]> {
@@ -324,7 +299,7 @@ export class SqliteStore implements Store {
   }
 
   async putRedriveAudit(entries: RedriveAuditEntry[]): Promise<void> {
-    this.db().deadLetters.putAudit(entries);
+    if (entries.length > 0) await this.db().writer.write('putRedriveAudit', entries);
   }
 
   async listRedriveAudit(query: { deadLetterId?: string; eventId?: string; from?: number; to?: number; limit: number }): Promise<RedriveAuditEntry[]> {
@@ -381,43 +356,17 @@ export class SqliteStore implements Store {
   }
 }
 
-function prepare(db: Database.Database): Open {
-  const statements = new Statements(db);
-  const deadLetters = new SqliteDeadLetters(db);
+/** The reads, on the store's own connection. */
+function prepareReads(db: Database.Database): Omit<Open, 'writer'> {
   return {
     db,
-    statements,
+    statements: new Statements(db),
     topology: new SqliteTopology(db),
     queueTime: new SqliteQueueTime(db),
     lag: new SqliteLagSamples(db),
     alerts: new SqliteAlerts(db),
-    deadLetters,
-    putDeadLetters: db.transaction((records: DeadLetterRecord[]) => deadLetters.write(records)),
+    deadLetters: new SqliteDeadLetters(db),
     searches: new Map(),
-    // Each batch is one transaction: all of it or none of it, and one fsync.
-    putSpans: db.transaction((spans: SpanRecord[]) => {
-      for (const span of spans) {
-        statements.upsertSpan.run(spanToRow(span));
-        statements.deleteSpanLinks.run(span.traceId, span.spanId);
-        for (const link of span.links) statements.insertSpanLink.run(link.spanId, span.traceId, span.spanId);
-      }
-    }),
-    putEvents: db.transaction((events: EventRecord[]) => {
-      for (const event of events) statements.upsertEvent.run(eventToRow(event));
-    }),
-    putDeliveries: db.transaction((deliveries: DeliveryRecord[]) => {
-      for (const delivery of deliveries) statements.upsertDelivery.run(deliveryToRow(delivery));
-    }),
-    putEdges: db.transaction((edges: CausalEdgeRecord[]) => {
-      for (const edge of edges) statements.upsertEdge.run(edgeToRow(edge));
-    }),
-    // All kinds (dead letters too) in one transaction: one fsync per correlator pass instead of three.
-    putDerived: db.transaction((records: DerivedRecords) => {
-      for (const event of records.events) statements.upsertEvent.run(eventToRow(event));
-      for (const delivery of records.deliveries) statements.upsertDelivery.run(deliveryToRow(delivery));
-      for (const edge of records.edges) statements.upsertEdge.run(edgeToRow(edge));
-      if (records.deadLetters) deadLetters.write(records.deadLetters);
-    }),
   };
 }
 

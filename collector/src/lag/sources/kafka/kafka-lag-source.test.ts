@@ -50,7 +50,8 @@ beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
   await createTopicsWithLeaders(admin, [{ topic, numPartitions: 3 }]);
-  producer = kafka.producer({ allowAutoTopicCreation: false });
+  // Idempotent: a send retried on a loaded broker must not append its messages twice (the offsets below are exact).
+  producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const messages = (partition: number, count: number) => Array.from({ length: count }, (_, i) => ({ partition, value: `m${partition}-${i}` }));
   await producer.send({ topic, messages: [...messages(0, 5), ...messages(1, 3), ...messages(2, 4)] });

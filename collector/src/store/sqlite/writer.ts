@@ -1,0 +1,187 @@
+/**
+ * Where the SQLite store's writes run.
+ *
+ * For a database file, on a worker thread with its own connection (`WorkerWriter`): better-sqlite3
+ * is synchronous, so a write transaction on the collector's thread stops everything else there
+ * (HTTP, decoding, deriving, API reads) for its whole length. On its own thread the statements run
+ * on the second core while the collector's thread derives the next batch and answers requests; WAL
+ * lets the collector's connection read the last committed state meanwhile. Calls run in the order
+ * they are made; each resolves once its transaction committed (fsynced), or rejects with the
+ * error it raised.
+ *
+ * For `:memory:` (one connection only can see that database), inline on the same connection
+ * (`InlineWriter`).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import { prepareWrites, type SqliteWrites, type WriteName } from './writes.js';
+import type { WriterReply, WriterRequest, WriterWorkerData } from './writer-protocol.js';
+
+export type WriteResult<K extends WriteName> = Awaited<ReturnType<SqliteWrites[K]>>;
+
+export interface SqliteWriter {
+  /** False when writes commit before `write` returns (inline), true when they commit on another thread. */
+  readonly threaded: boolean;
+  write<K extends WriteName>(name: K, ...args: Parameters<SqliteWrites[K]>): Promise<WriteResult<K>>;
+  close(): Promise<void>;
+}
+
+export class InlineWriter implements SqliteWriter {
+  readonly threaded = false;
+  private readonly writes: SqliteWrites;
+
+  constructor(db: Database.Database) {
+    this.writes = prepareWrites(db);
+  }
+
+  async write<K extends WriteName>(name: K, ...args: Parameters<SqliteWrites[K]>): Promise<WriteResult<K>> {
+    const write = this.writes[name] as (...args: unknown[]) => unknown;
+    return (await write(...args)) as WriteResult<K>;
+  }
+
+  async close(): Promise<void> {}
+}
+
+interface Pending {
+  worker: Worker;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** An error raised on the writer thread, with SQLite's error code when it had one. */
+export class SqliteWriteError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'SqliteWriteError';
+  }
+}
+
+export class WorkerWriter implements SqliteWriter {
+  readonly threaded = true;
+  private worker: Promise<Worker> | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private closed = false;
+
+  /**
+   * @param maxHeapMb the thread's V8 heap (old generation) limit. It holds one write's rows at a
+   *   time; past the limit the thread dies, its unanswered writes fail (the ingest pipeline
+   *   retries them) and the next write starts a new thread, so memory stays bounded.
+   */
+  constructor(
+    private readonly path: string,
+    private readonly maxHeapMb = 256,
+  ) {}
+
+  /** Starts the thread (the store calls it in `init`, so a database the thread cannot open fails there). */
+  async start(): Promise<void> {
+    await this.started();
+  }
+
+  async write<K extends WriteName>(name: K, ...args: Parameters<SqliteWrites[K]>): Promise<WriteResult<K>> {
+    if (this.closed) throw new Error('SQLite writer is closed');
+    const worker = await this.started();
+    const id = this.nextId++;
+    return new Promise<WriteResult<K>>((resolve, reject) => {
+      this.pending.set(id, { worker, resolve: resolve as (value: unknown) => void, reject });
+      // Kept alive only while a write is outstanding, so an idle store never holds the process open.
+      worker.ref();
+      worker.postMessage({ type: 'write', id, name, args } satisfies WriterRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const starting = this.worker;
+    this.worker = undefined;
+    if (!starting) return;
+    const worker = await starting.catch(() => undefined);
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.ref();
+    // Writes already posted run first: the thread handles messages in order.
+    worker.postMessage({ type: 'close' } satisfies WriterRequest);
+    await exited;
+  }
+
+  private started(): Promise<Worker> {
+    this.worker ??= this.spawn();
+    return this.worker;
+  }
+
+  private spawn(): Promise<Worker> {
+    const options = { workerData: { path: this.path } satisfies WriterWorkerData, resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb } };
+    const worker = FROM_SOURCE
+      ? new Worker(sourceBootstrap(), { ...options, eval: true })
+      : new Worker(new URL('./writer-worker.js', import.meta.url), options);
+    const spawned = new Promise<Worker>((resolve, reject) => {
+      const onStartError = (err: Error): void => reject(err);
+      worker.once('error', onStartError);
+      worker.once('exit', (code) => reject(new Error(`SQLite writer thread exited with code ${code} before it was ready`)));
+      worker.on('message', (reply: WriterReply) => {
+        if (reply.type === 'ready') {
+          worker.off('error', onStartError);
+          worker.unref();
+          resolve(worker);
+          return;
+        }
+        this.settle(worker, reply);
+      });
+    });
+    worker.on('error', (err) => this.failAll(worker, spawned, err));
+    worker.on('exit', (code) => this.failAll(worker, spawned, new Error(`SQLite writer thread exited with code ${code}`)));
+    // A failed start is retried by the next write, not remembered.
+    spawned.catch(() => {
+      if (this.worker === spawned) this.worker = undefined;
+    });
+    return spawned;
+  }
+
+  private settle(worker: Worker, reply: Exclude<WriterReply, { type: 'ready' }>): void {
+    const pending = this.pending.get(reply.id);
+    if (!pending) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) worker.unref();
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(new SqliteWriteError(reply.message, reply.code));
+  }
+
+  /**
+   * The thread died (a native crash, an uncaught error): every write not answered fails, so its
+   * caller retries it (the ingest pipeline still holds its batch); the next write starts a new thread.
+   */
+  private failAll(worker: Worker, spawned: Promise<Worker>, err: Error): void {
+    if (this.worker === spawned) this.worker = undefined;
+    for (const [id, pending] of this.pending) {
+      if (pending.worker !== worker) continue;
+      this.pending.delete(id);
+      pending.reject(err);
+    }
+  }
+}
+
+/**
+ * Run from the built package, the thread's entry is the compiled `.js` beside this file. Run from
+ * source (tests, benches through tsx or vitest), it is the `.ts` file, loaded through tsx (a root
+ * devDependency): registered inside the thread, because Node 20 does not apply a worker's
+ * `--import` to its entry.
+ */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+function sourceBootstrap(): string {
+  // The ESM build, as the package's export map names it (require.resolve would give the CJS one).
+  const manifestPath = createRequire(import.meta.url).resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const api = manifest.exports['./esm/api']?.import.default;
+  if (!api) throw new Error(`tsx (${manifestPath}) exports no ESM 'tsx/esm/api'`);
+  const tsx = pathToFileURL(join(dirname(manifestPath), api)).href;
+  const entry = new URL('./writer-worker.ts', import.meta.url).href;
+  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+}
