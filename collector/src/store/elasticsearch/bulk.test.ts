@@ -6,15 +6,25 @@
  */
 import type { Client } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
+import { bodyBuffers } from './body-buffers.js';
 import { BulkWriteError, writeBulk, type BulkOperation } from './bulk.js';
 
 type ItemAnswer = number; // HTTP status of the item; 2xx = written
+
+/** The NDJSON lines of a request body as writeBulk hands it to the client. */
+function bodyLines(operations: Buffer): string[] {
+  const text = operations.toString('utf8');
+  // Every line, the last included, ends with a newline, as Elasticsearch requires.
+  expect(text.endsWith('\n')).toBe(true);
+  return text.slice(0, -1).split('\n');
+}
 
 /** Answers each bulk request with the next script line (one status per item, in order). */
 function scriptedClient(script: ItemAnswer[][]): { client: Client; requests: string[][] } {
   const requests: string[][] = [];
   const client = {
-    bulk: async ({ operations }: { operations: string[] }) => {
+    bulk: async ({ operations: body }: { operations: Buffer }) => {
+      const operations = bodyLines(body);
       requests.push(operations);
       const statuses = script[requests.length - 1] ?? [];
       const ids = operations.filter((line) => line.startsWith('{"index"') || line.startsWith('{"delete"'));
@@ -95,7 +105,8 @@ describe('writeBulk', () => {
     const sent: string[] = [];
     const pacedClient = (failOn?: string) =>
       ({
-        bulk: async ({ operations }: { operations: string[] }) => {
+        bulk: async ({ operations: body }: { operations: Buffer }) => {
+          const operations = bodyLines(body);
           inFlight += 1;
           most = Math.max(most, inFlight);
           await new Promise((resolve) => setTimeout(resolve, 5));
@@ -115,5 +126,47 @@ describe('writeBulk', () => {
     most = 0;
     await expect(writeBulk(pacedClient('doc-12'), ops(50), { maxOperations: 5, concurrency: 2 })).rejects.toThrow('connection reset');
     expect(most).toBe(2);
+  });
+
+  it('encodes non-ASCII documents exactly, also past the room its characters gave, and re-sends them exactly', async () => {
+    // 2- and 4-byte characters: 700,000 characters take 1.75 MB, beyond the 1 MiB a body starts with.
+    const wide = { index: 'idx', id: 'wide-ü', document: { text: 'ü'.repeat(500_000) + '😀'.repeat(100_000) } };
+    const small = { index: 'idx', id: 'small', document: { text: 'naïve ✓' } };
+    const { client, requests } = scriptedClient([[201, 429, 201], [201]]);
+    await writeBulk(client, [small, wide, { ...small, id: 'last' }], { retryDelayMs: 1 });
+    expect(requests[0]).toEqual([
+      JSON.stringify({ index: { _index: 'idx', _id: 'small' } }),
+      JSON.stringify(small.document),
+      JSON.stringify({ index: { _index: 'idx', _id: 'wide-ü' } }),
+      JSON.stringify(wide.document),
+      JSON.stringify({ index: { _index: 'idx', _id: 'last' } }),
+      JSON.stringify(small.document),
+    ]);
+    // The retry carries the rejected document's bytes, nothing else.
+    expect(requests[1]).toEqual([JSON.stringify({ index: { _index: 'idx', _id: 'wide-ü' } }), JSON.stringify(wide.document)]);
+  });
+
+  it('reuses request buffers once answered, never one whose request failed', async () => {
+    const answered = scriptedClient([]);
+    await writeBulk(answered.client, ops(10));
+    const kept = bodyBuffers.kept;
+    expect(kept).toBeGreaterThan(0);
+    // The next requests take the kept buffers (and give them back).
+    await writeBulk(answered.client, ops(10));
+    expect(bodyBuffers.kept).toBe(kept);
+
+    const bodies: Buffer[] = [];
+    const failing = {
+      bulk: async ({ operations }: { operations: Buffer }) => {
+        bodies.push(operations);
+        throw new Error('socket hang up');
+      },
+    } as unknown as Client;
+    await expect(writeBulk(failing, ops(3))).rejects.toThrow('socket hang up');
+    expect(bodyBuffers.kept).toBe(kept - 1);
+    // Whatever the socket might still send from it stays intact.
+    const sent = bodies[0]!.toString('utf8');
+    await writeBulk(answered.client, ops(50));
+    expect(bodies[0]!.toString('utf8')).toBe(sent);
   });
 });

@@ -50,7 +50,7 @@ import {
   type EventDoc,
   type SpanDoc,
 } from './documents.js';
-import { DEFAULT_INDEX_PREFIX, docId, IndexNames, RECORD_KINDS, validateIndexPrefix, type RecordKind } from './index-names.js';
+import { DEFAULT_INDEX_PREFIX, docId, IndexNames, RECORD_KINDS, validateIndexPrefix } from './index-names.js';
 import { deleteAlertRule, listAlertEvents, listAlertRules, putAlertEvents, putAlertRule } from './alerts.js';
 import { deleteLagSamples, getLagSamples, putLagSamples } from './lag.js';
 import { deadLetterHotspots, getDeadLetters, listRedriveAudit, putDeadLetters, putRedriveAudit, searchDeadLetters } from './dead-letters.js';
@@ -58,6 +58,7 @@ import type { DeadLetterRecord, DeadLetterSearch, HotspotQuery, HotspotRow, Redr
 import { indexTemplate, lagAndAlertTemplates } from './mappings.js';
 import { esQueueTimeSeries } from './queue-time.js';
 import { inSlices, searchAll, TERMS_PER_QUERY } from './reads.js';
+import { derivedGroup, writeDerived } from './derived-writes.js';
 import { timeRange } from './time-range.js';
 import { esTopology } from './topology.js';
 
@@ -65,9 +66,6 @@ export interface ElasticsearchStoreOptions extends ElasticsearchStoreConfig {
   /** Bulk request sizing and retry pause. */
   bulk?: BulkOptions;
 }
-
-/** Ids per stale-copy look-up: two hits each stay within the 10,000-hit search window. */
-const STALE_LOOKUP_IDS = 5000;
 
 /** Above this many touched span indices, refresh them all by pattern (keeps the URL short). */
 const MAX_REFRESH_LIST = 20;
@@ -113,13 +111,18 @@ export class ElasticsearchStore implements Store {
     const latest = new Map(spans.map((span) => [spanDocId(span.traceId, span.spanId), span]));
     // Documents are built as writeBulk serializes each request, not for the whole batch up front.
     const names = this.names;
+    const written = new Set<string>();
     function* operations(): Generator<BulkOperation> {
-      for (const [id, span] of latest) yield { index: names.daily('spans', span.startTime), id, document: spanToDoc(span) };
+      for (const [id, span] of latest) {
+        const index = names.daily('spans', span.startTime);
+        written.add(index);
+        yield { index, id, document: spanToDoc(span) };
+      }
     }
     await writeBulk(this.client, operations(), this.bulkOptions);
     // Noted once written, not before: a refresh already running when the bulk completes may not
     // cover it, and must not take these indices off the list.
-    for (const span of latest.values()) this.unrefreshedSpanIndices.add(this.names.daily('spans', span.startTime));
+    for (const index of written) this.unrefreshedSpanIndices.add(index);
     if (!options.deferVisibility) await this.makeSpansVisible();
   }
 
@@ -209,19 +212,11 @@ export class ElasticsearchStore implements Store {
   }
 
   async putDerived(records: DerivedRecords): Promise<void> {
-    await this.writeDerived([
-      {
-        kind: 'events',
-        records: records.events.map((event) => ({ index: this.names.daily('events', event.publishedAt), document: eventToDoc(event) })),
-        canMove: true,
-      },
-      {
-        kind: 'deliveries',
-        records: records.deliveries.map((delivery) => ({ index: this.names.daily('deliveries', delivery.receivedAt), document: deliveryToDoc(delivery) })),
-        // Indexed by the start of the consumer span its id names, which never changes: no stale copy.
-        canMove: false,
-      },
-      { kind: 'edges', records: records.edges.map((edge) => ({ index: this.names.daily('edges', edge.at), document: edgeToDoc(edge) })), canMove: true },
+    await writeDerived(this.client, this.bulkOptions, [
+      derivedGroup(this.names, 'events', records.events, (event) => event.publishedAt, eventToDoc, true),
+      // Indexed by the start of the consumer span its id names, which never changes: no stale copy.
+      derivedGroup(this.names, 'deliveries', records.deliveries, (delivery) => delivery.receivedAt, deliveryToDoc, false),
+      derivedGroup(this.names, 'edges', records.edges, (edge) => edge.at, edgeToDoc, true),
     ]);
     // After the events: a refresh never shows a dead letter before its event.
     if (records.deadLetters && records.deadLetters.length > 0) await putDeadLetters(this.client, this.names, records.deadLetters, this.bulkOptions);
@@ -336,80 +331,10 @@ export class ElasticsearchStore implements Store {
   async listRedriveAudit(query: { deadLetterId?: string; eventId?: string; from?: number; to?: number; limit: number }): Promise<RedriveAuditEntry[]> {
     return listRedriveAudit(this.client, this.names, query);
   }
-
-  /**
-   * Writes events, deliveries and edges. Their index follows a time that re-derivation can change
-   * (an event's canonical publish, hence its publish time, can change when another publish of the
-   * same message id arrives), so a rewrite may target another daily index than the first write:
-   * copies of the same ids in other indices are found first and deleted in the same bulk, or the
-   * record would be counted twice. The look-up is a search, so a copy written less than a refresh
-   * interval earlier can escape it; reads collapse such copies to one record.
-   *
-   * One multi-search looks up every kind; then one bulk call for all of them, events first. Its
-   * requests run concurrently, so for up to a refresh interval an edge or a delivery can be
-   * searchable before its event (readers wait for complete nodes, as for any near-real-time read).
-   */
-  private async writeDerived(groups: Array<{ kind: RecordKind; records: DerivedWrite[]; canMove: boolean }>): Promise<void> {
-    const writes: BulkOperation[][] = [];
-    const lookups: StaleLookup[] = [];
-    for (const { kind, records, canMove } of groups) {
-      if (records.length === 0) continue;
-      // The last version of a record in the batch wins, as it would in SQLite.
-      const latest = new Map(records.map((record) => [record.document.docRef, record]));
-      const operations: BulkOperation[] = [...latest.values()].map((record) => ({ index: record.index, id: record.document.docRef, document: record.document }));
-      writes.push(operations);
-      if (!canMove) continue;
-      for (const ids of chunk([...latest.keys()], STALE_LOOKUP_IDS)) lookups.push({ kind, ids, latest, operations });
-    }
-    if (lookups.length > 0) await this.addStaleCopyDeletes(lookups);
-    // One call for every kind, so its concurrent requests keep Elasticsearch busy; no document
-    // appears twice in it (one operation per id and kind; a stale-copy delete names another index).
-    await writeBulk(this.client, writes.flat(), this.bulkOptions);
-  }
-
-  /** Adds to each look-up's `operations` the deletion of every copy of its records outside their new index. */
-  private async addStaleCopyDeletes(lookups: StaleLookup[]): Promise<void> {
-    const response = await this.client.msearch({
-      searches: lookups.flatMap(({ kind, ids }) => [
-        { index: this.names.pattern(kind), ignore_unavailable: true, allow_no_indices: true },
-        // Each id lives in one index, or briefly two: room for every copy.
-        { query: { ids: { values: ids } }, _source: false, size: ids.length * 2, track_total_hits: false },
-      ]),
-    });
-    response.responses.forEach((result, position) => {
-      const lookup = lookups[position];
-      if (!lookup) return;
-      // A failed look-up must fail the write: a stale copy left behind would count the record twice.
-      if ('error' in result) throw new Error(`stale-copy look-up in ${lookup.kind} failed: ${result.error.type}: ${result.error.reason ?? ''}`);
-      for (const hit of result.hits.hits) {
-        const target = hit._id === undefined ? undefined : lookup.latest.get(hit._id);
-        if (target && hit._id !== undefined && hit._index !== target.index) lookup.operations.push({ index: hit._index, id: hit._id });
-      }
-    });
-  }
-}
-
-interface StaleLookup {
-  kind: RecordKind;
-  ids: string[];
-  latest: Map<string, DerivedWrite>;
-  /** The kind's bulk operations, which the deletes join. */
-  operations: BulkOperation[];
-}
-
-interface DerivedWrite {
-  index: string;
-  document: { docRef: string };
 }
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 /** Start time, then trace and span id: the order SQLite returns. */

@@ -21,16 +21,26 @@ export function validateIndexPrefix(prefix: string): string {
   return prefix;
 }
 
+const DAY_MS = 86_400_000;
+
 /** Latest day a name is made for: keeps the year at four digits for absurd clock values. */
 const LAST_NAMED_DAY_MS = Date.UTC(9999, 11, 31);
 
 export class IndexNames {
   constructor(readonly prefix: string) {}
 
+  /** The last day named, by kind: records of a batch mostly fall on one day, and this runs once per record. */
+  private readonly lastDaily = new Map<RecordKind, { day: number; name: string }>();
+
   /** `<prefix>-<kind>-YYYY.MM.DD` of the UTC day of `epochMs`. */
   daily(kind: RecordKind, epochMs: number): string {
     if (!Number.isFinite(epochMs)) throw new Error(`cannot place a ${kind} record with time ${epochMs} in a daily index`);
-    return `${this.prefix}-${kind}-${utcDay(epochMs)}`;
+    const day = Math.floor(epochMs / DAY_MS);
+    const last = this.lastDaily.get(kind);
+    if (last?.day === day) return last.name;
+    const name = `${this.prefix}-${kind}-${utcDay(epochMs)}`;
+    this.lastDaily.set(kind, { day, name });
+    return name;
   }
 
   /** Every daily index of a kind: what reads search. */
@@ -113,6 +123,8 @@ const HASHED_ID_MARK = '~sha256~';
  * that already starts with the mark is hashed too, so a raw id can never equal a hashed one.
  */
 export function docId(id: string): string {
-  if (Buffer.byteLength(id, 'utf8') <= MAX_ID_BYTES && !id.startsWith(HASHED_ID_MARK)) return id;
+  // A UTF-16 code unit takes at most 3 bytes in UTF-8: short ids need no byte count (this runs
+  // several times per span on the ingest path).
+  if ((id.length <= MAX_ID_BYTES / 3 || Buffer.byteLength(id, 'utf8') <= MAX_ID_BYTES) && !id.startsWith(HASHED_ID_MARK)) return id;
   return HASHED_ID_MARK + createHash('sha256').update(id, 'utf8').digest('base64url');
 }
