@@ -10,7 +10,7 @@
  * Plain JavaScript on purpose: run without the tsx loader, the process holds only the collector,
  * so its memory and profile are the collector's.
  */
-import { buildApp, parseConfig } from '../../collector/dist/index.js';
+import { applyHeapPolicy, buildApp, parseConfig } from '../../collector/dist/index.js';
 
 /**
  * @typedef {object} CollectorUsage
@@ -23,6 +23,8 @@ if (!dataDir) throw new Error('usage: collector-process.js <dataDir> [<elasticse
 const args = ['--port', '0', '--data-dir', dataDir, '--log-level', 'warn'];
 if (esUrl && indexPrefix) args.push('--store', esUrl, '--es-index-prefix', indexPrefix);
 
+// As the `causeway` command does before it builds the app.
+applyHeapPolicy();
 const app = await buildApp(parseConfig(args, {}), { logger: { level: 'warn' } });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { queuesSeenInSpans } from './lag/sources/queues-seen-in-spans.js';
 import { CONFIG_HELP, ConfigError, parseConfig } from './config.js';
+import { applyHeapPolicy } from './heap-policy.js';
 import type { RunningDemo } from './demo/index.js';
 
 const USAGE = `Usage: causeway start [options]
@@ -40,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+  applyHeapPolicy();
   let app;
   try {
     app = await buildApp(config);
