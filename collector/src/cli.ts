@@ -34,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   let config;
   try {
     config = parseConfig(rest);
+    applyHeapPolicy();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`causeway: ${err.message}\n`);
@@ -41,7 +42,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  applyHeapPolicy();
   let app;
   try {
     app = await buildApp(config);

@@ -7,23 +7,35 @@
  * 250 MB and the process 420–510 MB. A fixed growth factor makes full collections come at 1.5× the
  * live size instead. It is not a cap: a batch that really needs more (one enormous trace) still
  * gets it, where `--max-old-space-size` would crash the process on it and again on every replay of
- * the write-ahead log. Measured (full ingest bench, SQLite): peak RSS 421–446 → 277–301 MB, spans/s
- * unchanged within noise; see docs/performance.md.
+ * the write-ahead log. Measured (full ingest bench, SQLite): peak RSS 421–446 → 277–301 MB; the
+ * price is more full collections (see docs/performance.md).
  *
  * Applied by the `causeway` command (and the ingest bench's collector, which stands for it), not by
  * `buildApp`: V8 flags are process-wide, and an application embedding the collector owns its own.
- * A heap flag the user set (command line or NODE_OPTIONS) wins.
+ * A heap flag the user set wins (`--max-old-space-size` on the command line or in NODE_OPTIONS,
+ * `--heap-growing-percent` on the command line: Node refuses it in NODE_OPTIONS), and
+ * `CAUSEWAY_HEAP_GROWING_PERCENT` sets the percentage (0: V8's own growth).
  */
 import { setFlagsFromString } from 'node:v8';
+import { ConfigError } from './config.js';
 
 export const HEAP_GROWING_PERCENT = 50;
 
 const USER_HEAP_FLAGS = /--(heap-growing-percent|max-old-space-size|max-heap-size)\b/;
 
-/** Returns the flag applied, or undefined when the user's own heap flags were left alone. */
-export function applyHeapPolicy(execArgv: readonly string[] = process.execArgv, nodeOptions: string = process.env.NODE_OPTIONS ?? ''): string | undefined {
-  if (execArgv.some((arg) => USER_HEAP_FLAGS.test(arg)) || USER_HEAP_FLAGS.test(nodeOptions)) return undefined;
-  const flag = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+/** Returns the flag applied, or undefined when the heap was left to the user's flags or V8. */
+export function applyHeapPolicy(
+  execArgv: readonly string[] = process.execArgv,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
+  if (execArgv.some((arg) => USER_HEAP_FLAGS.test(arg)) || USER_HEAP_FLAGS.test(env.NODE_OPTIONS ?? '')) return undefined;
+  const configured = env.CAUSEWAY_HEAP_GROWING_PERCENT;
+  const percent = configured === undefined || configured === '' ? HEAP_GROWING_PERCENT : Number(configured);
+  if (!Number.isInteger(percent) || percent < 0) {
+    throw new ConfigError(`CAUSEWAY_HEAP_GROWING_PERCENT must be a whole number ≥ 0 (0: V8's own heap growth), got "${configured}"`);
+  }
+  if (percent === 0) return undefined;
+  const flag = `--heap-growing-percent=${percent}`;
   setFlagsFromString(flag);
   return flag;
 }
