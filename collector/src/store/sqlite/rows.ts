@@ -71,7 +71,8 @@ export interface EdgeRow {
 
 /**
  * JSON of objects that many spans share: the decoder gives every span of a resource (and of a
- * scope) the same object, so each is serialized once per request instead of once per span.
+ * scope) the same object, so each is serialized once per request instead of once per span. Keyed
+ * by identity, which holds because records are never changed once made.
  */
 const sharedJson = new WeakMap<object, string>();
 
