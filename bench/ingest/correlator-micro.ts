@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { decodeTraceRequest } from '../../collector/src/otlp/decode.js';
+import { BATCH_SPANS } from '../../collector/src/plugins/ingest.js';
 import type { SpanRecord } from '../../collector/src/model/span.js';
 import { deleteIndexPrefix } from '../lib/elasticsearch.js';
 import { median } from '../lib/stats.js';
@@ -53,8 +54,8 @@ const spans: SpanRecord[] = toOtlpRequests(generateMessagingSpans(requests * SPA
   (body) => decodeTraceRequest(body, 'protobuf').spans,
 );
 const batches: SpanRecord[][] = [];
-// The ingest plugin's batch size for the store (plugins/ingest.ts).
-const batchSpans = values.store === 'sqlite' ? 2500 : 5000;
+// The ingest plugin's batch size for the store.
+const batchSpans = BATCH_SPANS[values.store === 'sqlite' ? 'sqlite' : 'elasticsearch'];
 for (let i = 0; i < spans.length; i += batchSpans) batches.push(spans.slice(i, i + batchSpans));
 
 async function runOnce(variant: Variant, round: number): Promise<Result> {
