@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { decodeTraceRequest } from '../../collector/src/otlp/decode.js';
-import { BATCH_SPANS } from '../../collector/src/plugins/ingest.js';
+import { BATCH_SPANS } from '../../collector/src/ingest/batch-spans.js';
 import type { SpanRecord } from '../../collector/src/model/span.js';
 import { deleteIndexPrefix } from '../lib/elasticsearch.js';
 import { median } from '../lib/stats.js';
