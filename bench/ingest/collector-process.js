@@ -23,9 +23,10 @@ if (!dataDir) throw new Error('usage: collector-process.js <dataDir> [<elasticse
 const args = ['--port', '0', '--data-dir', dataDir, '--log-level', 'warn'];
 if (esUrl && indexPrefix) args.push('--store', esUrl, '--es-index-prefix', indexPrefix);
 
+const config = parseConfig(args, {});
 // As the `causeway` command does before it builds the app.
-applyHeapPolicy();
-const app = await buildApp(parseConfig(args, {}), { logger: { level: 'warn' } });
+applyHeapPolicy(esUrl ? 'elasticsearch' : 'sqlite');
+const app = await buildApp(config, { logger: { level: 'warn' } });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 if (!address || typeof address === 'string') throw new Error('collector did not bind a TCP port');

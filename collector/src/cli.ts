@@ -7,6 +7,7 @@ import { buildApp } from './app.js';
 import { queuesSeenInSpans } from './lag/sources/queues-seen-in-spans.js';
 import { CONFIG_HELP, ConfigError, parseConfig } from './config.js';
 import { applyHeapPolicy } from './heap-policy.js';
+import { storeKindOf } from './store/kind.js';
 import type { RunningDemo } from './demo/index.js';
 
 const USAGE = `Usage: causeway start [options]
@@ -34,7 +35,8 @@ export async function main(argv: string[]): Promise<number> {
   let config;
   try {
     config = parseConfig(rest);
-    applyHeapPolicy();
+    // parseConfig accepts only URLs of a known store.
+    applyHeapPolicy(storeKindOf(config.storeUrl) ?? 'sqlite');
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`causeway: ${err.message}\n`);

@@ -5,10 +5,12 @@ import type { StoreConfig } from './config.js';
 import { ElasticsearchStore } from './elasticsearch/elasticsearch-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
+import { storeKindOf } from './kind.js';
 
 export type { StoreConfig, ElasticsearchStoreConfig } from './config.js';
 export type * from './store.js';
 export { SqliteStore } from './sqlite/sqlite-store.js';
+export { storeKindOf } from './kind.js';
 export { ElasticsearchStore, type ElasticsearchStoreOptions } from './elasticsearch/elasticsearch-store.js';
 export { BulkWriteError, type BulkItemFailure } from './elasticsearch/bulk.js';
 export { MAX_ALERT_EVENT_LIMIT, MAX_LAG_SAMPLE_LIMIT, MAX_SEARCH_LIMIT } from './limits.js';
@@ -20,11 +22,12 @@ export { invalidQueueTimeQuery, MAX_QUEUE_TIME_POINTS, MAX_QUEUE_TIME_SERIES } f
  */
 export function createStore(config: StoreConfig): Store {
   const { url } = config;
-  if (url.startsWith('sqlite:')) {
+  const kind = storeKindOf(url);
+  if (kind === 'sqlite') {
     const path = url.slice('sqlite:'.length);
     if (path === '') throw new Error('store URL "sqlite:" needs a path, e.g. sqlite:./data/causeway.db or sqlite::memory:');
     return new SqliteStore(path);
   }
-  if (/^https?:\/\//i.test(url)) return new ElasticsearchStore(url, config.elasticsearch ?? {});
+  if (kind === 'elasticsearch') return new ElasticsearchStore(url, config.elasticsearch ?? {});
   throw new Error(`unsupported store URL "${url}": use sqlite:<path>, sqlite::memory: or an http(s):// Elasticsearch URL`);
 }
