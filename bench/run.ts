@@ -27,7 +27,7 @@ const SIZES = {
     lag: { groups: 2000, partitions: 20, warmupCycles: 10, cycles: 10, fullHistory: false },
   },
   full: {
-    ingest: { requests: 400, rounds: 2 },
+    ingest: { requests: 400, rounds: 3 },
     overhead: { messages: 10_000, rounds: 3 },
     query: { events: 1_000_000, samples: 300 },
     ui: { events: 1000, repetitions: 10, expandRepetitions: 3 },

@@ -118,10 +118,15 @@ async function elasticsearchIngest(
   }
   const collectorRate = median(collectorRates);
   const bareRate = median(bareRates);
+  // Each round's collector and bare runs ran next to each other: their ratio cancels the load of
+  // that moment, which on a shared machine swings either rate by ±20 % from round to round.
+  const roundRatios = collectorRates.map((rate, round) => rate / (bareRates[round] ?? Number.NaN));
+  const ratio = median(roundRatios);
+  log(`ingest: elasticsearch collector ÷ bare per round: ${roundRatios.map((r) => r.toFixed(2)).join(', ')}`);
   const peak = Math.max(...usages.map((u) => u.peakRssBytes));
   report.add({ key: 'ingest.elasticsearch.spansPerSecond', label: 'ingest → Elasticsearch', value: collectorRate, unit: 'spans/s' });
   report.add({ key: 'ingest.elasticsearch.bareLimitSpansPerSecond', label: 'ingest → Elasticsearch: bare _bulk limit', value: bareRate, unit: 'spans/s' });
-  report.add({ key: 'ingest.elasticsearch.ratioToLimit', label: 'ingest → Elasticsearch ÷ limit', value: collectorRate / bareRate, unit: 'ratio', target: '≥ 0.8', met: collectorRate / bareRate >= 0.8 });
+  report.add({ key: 'ingest.elasticsearch.ratioToLimit', label: 'ingest → Elasticsearch ÷ limit', value: ratio, unit: 'ratio', target: '≥ 0.8', met: ratio >= 0.8 });
   report.add({ key: 'ingest.elasticsearch.peakRssMB', label: 'ingest → Elasticsearch: collector peak RSS', value: peak / 2 ** 20, unit: 'MB', target: '≤ 300', met: peak <= 300 * 2 ** 20 });
   report.add({ key: 'ingest.elasticsearch.cpuMicrosPerSpan', label: 'ingest → Elasticsearch: collector CPU', value: median(usages.map((u) => u.cpuMicros)) / spanCount, unit: 'µs/span' });
   return retries;
