@@ -11,6 +11,7 @@
  * so its memory and profile are the collector's.
  */
 import { applyHeapPolicy, buildApp, parseConfig } from '../../collector/dist/index.js';
+import { storeKindOf } from '../../collector/dist/store/index.js';
 
 /**
  * @typedef {object} CollectorUsage
@@ -25,7 +26,7 @@ if (esUrl && indexPrefix) args.push('--store', esUrl, '--es-index-prefix', index
 
 const config = parseConfig(args, {});
 // As the `causeway` command does before it builds the app.
-applyHeapPolicy(esUrl ? 'elasticsearch' : 'sqlite');
+applyHeapPolicy(storeKindOf(config.storeUrl) ?? 'sqlite');
 const app = await buildApp(config, { logger: { level: 'warn' } });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();

@@ -7,7 +7,8 @@
  * 250 MB and the process 420–510 MB. A fixed growth factor makes full collections come at a fixed
  * multiple of the live size instead. It is not a cap: a batch that really needs more (one enormous
  * trace) still gets it, where `--max-old-space-size` would crash the process on it and again on
- * every replay of the write-ahead log. The factor depends on the store, whose ingest holds different amounts:
+ * every replay of the write-ahead log. The factor depends on the store, whose ingest holds
+ * different amounts:
  * - SQLite, 50 % (1.5×): the writer thread holds a batch's rows besides the collector's heap.
  *   Full ingest bench: peak RSS 421–446 MB with V8's growth, 277–301 MB at 50 %, 316 MB at 100 %.
  * - Elasticsearch, 100 % (2×): fewer full collections. Full ingest bench runs, 100 vs 50 %:
