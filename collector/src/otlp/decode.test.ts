@@ -216,11 +216,27 @@ describe('decodeTraceRequest: undecodable payloads', () => {
     expect(decodeError(Buffer.from([0x17, 0x01]), 'protobuf').message).toBe('invalid protobuf: invalid wire type 7 at offset 1');
   });
 
-  it('reports runaway nesting instead of overflowing the stack', () => {
+  it('truncates runaway value nesting instead of overflowing the stack', () => {
     // An AnyValue nested 2000 arrays deep, inside request → resourceSpans → scopeSpans → spans → attributes → value.
     let value: Buffer = Buffer.alloc(0);
     for (let i = 0; i < 2000; i++) value = lengthDelimited(5, lengthDelimited(1, value));
-    const body = lengthDelimited(1, lengthDelimited(2, lengthDelimited(2, lengthDelimited(9, lengthDelimited(2, value)))));
+    const ids = Buffer.concat([lengthDelimited(1, Buffer.alloc(16, 1)), lengthDelimited(2, Buffer.alloc(8, 2))]);
+    const attribute = lengthDelimited(9, Buffer.concat([lengthDelimited(1, Buffer.from('deep')), lengthDelimited(2, value)]));
+    const body = lengthDelimited(1, lengthDelimited(2, lengthDelimited(2, Buffer.concat([ids, attribute]))));
+    const [record] = decodeTraceRequest(body, 'protobuf').spans;
+    let nested: unknown = record?.attributes.deep;
+    let depth = 0;
+    while (Array.isArray(nested)) [nested, depth] = [nested[0], depth + 1];
+    // As in JSON: the levels within the limit are kept, the rest is marked, not read.
+    expect(depth).toBe(DECODE_LIMITS.maxValueDepth);
+    expect(nested).toBe(TRUNCATED_NESTING);
+  });
+
+  it('reports runaway nesting of unknown groups instead of overflowing the stack', () => {
+    // Field 2 of the request (unknown) as a start-group tag, 2000 groups deep: skipped by wire type.
+    const startGroup = varint((2 << 3) | 3);
+    const endGroup = varint((2 << 3) | 4);
+    const body = Buffer.concat([...Array.from({ length: 2000 }, () => startGroup), ...Array.from({ length: 2000 }, () => endGroup)]);
     expect(decodeError(body, 'protobuf').message).toMatch(/^invalid protobuf: maximum nesting depth exceeded/);
   });
 
