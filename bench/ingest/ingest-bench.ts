@@ -136,7 +136,7 @@ async function elasticsearchIngest(
 async function collectorRun(services: ServiceAddresses, requests: Uint8Array[], warmup: Uint8Array[], esPrefix: string | undefined, nodeFlags: string[]): Promise<CollectorRun> {
   const dataDir = mkdtempSync(join(tmpdir(), 'causeway-bench-'));
   const args = esPrefix ? [dataDir, services.elasticsearchUrl, esPrefix] : [dataDir];
-  const child = startChild('ingest/collector-process.js', args, { nodeFlags });
+  const child = startChild('ingest/collector-process.js', args, { nodeFlags: [...nodeFlags, ...extraCollectorFlags()] });
   try {
     const { url } = await nextMessage<{ url: string }>(child, 'ready');
     await postAll(url, warmup, CLIENTS);
@@ -180,4 +180,9 @@ async function postAll(url: string, bodies: Uint8Array[], clients: number): Prom
     }),
   );
   return retries;
+}
+
+/** Node flags for the collector child from `CAUSEWAY_BENCH_COLLECTOR_FLAGS` (space-separated), for trying V8 settings. */
+function extraCollectorFlags(): string[] {
+  return (process.env.CAUSEWAY_BENCH_COLLECTOR_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 }

@@ -7,7 +7,8 @@
  * so the cost is per batch, not per record. The one exception is `putSpans` with
  * `deferVisibility` on the threaded writer: it resolves once the write is queued, and
  * `makeSpansVisible` resolves when every such write committed (or rejects with the first failure),
- * so the correlator derives a batch while its spans are written.
+ * so the correlator derives a batch while its spans are written. This thread's connection also
+ * takes the WAL checkpoints off the writer thread (see writer.ts).
  *
  * Lists of ids reach SQL as one JSON parameter expanded by `json_each`, so every look-up is one
  * prepared statement whatever the number of ids (no bound-parameter limit, no chunking).
@@ -126,7 +127,8 @@ export class SqliteStore implements Store {
       const reads = prepareReads(db);
       if (this.path === SQLITE_MEMORY) writer = new InlineWriter(db);
       else {
-        const threaded = new WorkerWriter(this.path);
+        // A PASSIVE checkpoint copies what it can without waiting for, or blocking, the writer.
+        const threaded = new WorkerWriter(this.path, { checkpoint: () => db.pragma('wal_checkpoint(PASSIVE)') });
         writer = threaded;
         await threaded.start();
       }

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from './connection.js';
 import { prepareWrites, type WriteName } from './writes.js';
-import type { WriterReply, WriterRequest, WriterWorkerData } from './writer-protocol.js';
+import { WRITER_AUTOCHECKPOINT_PAGES, type WriterReply, type WriterRequest, type WriterWorkerData } from './writer-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('writer-worker.ts runs as a worker thread');
@@ -19,6 +19,8 @@ try {
   // statement journal to undo it alone on error; in temporary files (the default) that made each
   // insert 2–4× slower. The journal of one upsert is a few pages, so memory costs nothing.
   db.pragma('temp_store = MEMORY');
+  // The store's reading connection checkpoints after each write (writer.ts); this is the fallback.
+  db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
 } catch (err) {
   db?.close();
   throw err;

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -27,8 +28,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function writer(maxHeapMb?: number): WorkerWriter {
-  const created = new WorkerWriter(join(dir, 'causeway.db'), maxHeapMb);
+function writer(maxHeapMb?: number, checkpoint?: () => void): WorkerWriter {
+  const created = new WorkerWriter(join(dir, 'causeway.db'), { maxHeapMb, checkpoint });
   writers.push(created);
   return created;
 }
@@ -84,5 +85,29 @@ describe('WorkerWriter', () => {
     await expect(w.write('putSpans', spansToRows(spans))).rejects.toMatchObject({ code: 'ERR_WORKER_OUT_OF_MEMORY' });
     await w.write('putAlertRule', rule('after-crash'));
     expect((await store.listAlertRules()).map((r) => r.id)).toEqual(['after-crash']);
+  });
+
+  it('checkpoints on the calling thread after writes, so committed pages reach the database file', async () => {
+    const file = join(dir, 'causeway.db');
+    const before = statSync(file).size;
+    // ~2 MB of spans: far below the writer connection's own checkpoint threshold.
+    const spans = Array.from({ length: 2000 }, (_, i) => makeSpan({ spanId: i.toString(16).padStart(16, '0'), attributes: { pad: 'p'.repeat(1000) } }));
+    await store.putSpans(spans);
+    await nextTurn();
+    expect(statSync(file).size).toBeGreaterThan(before + 2000 * 1000);
+  });
+
+  it('keeps writing when the checkpoint fails', async () => {
+    let calls = 0;
+    const w = writer(undefined, () => {
+      calls++;
+      throw new Error('database is locked');
+    });
+    await w.write('putAlertRule', rule('first'));
+    await nextTurn();
+    await w.write('putAlertRule', rule('second'));
+    await nextTurn();
+    expect(calls).toBe(2);
+    expect((await store.listAlertRules()).map((r) => r.id).sort()).toEqual(['first', 'second']);
   });
 });
