@@ -1,17 +1,20 @@
 /**
  * Micro-benchmark of the SQLite store's write statements alone: what each kind of record costs
- * the writer thread per ingested span, with the topology rollup triggers and without them. Not
- * part of `npm run bench`; run it directly:
+ * the writer thread per ingested span, as the writer thread writes them, without the topology rollup
+ * triggers, and with the writer checkpointing its own WAL (SQLite's default of every 1,000 pages,
+ * as before the reading connection took the checkpoints over). Not part of `npm run bench`; run it
+ * directly:
  *
  *   node --import tsx bench/ingest/sqlite-writes-micro.ts [--requests 100] [--rounds 2]
  *
  * The spans are those the ingest bench posts, correlated once (SQLite in memory) to get the derived
  * records a collector writes for them; their rows are then written into a fresh database file per
  * variant, kind by kind, in the ingest plugin's batches, through the store's own prepared writes
- * (`prepareWrites`, one transaction per call as on the writer thread). Without triggers the
- * rollups go stale: that variant only prices them.
+ * (`prepareWrites`, one transaction per call as on the writer thread) on a connection opened as the
+ * writer thread's (`openWriterConnection`). Without triggers the rollups go stale: that variant only
+ * prices them. Bytes written to disk per span (WAL and checkpoints) come from /proc/self/io on Linux.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +24,7 @@ import { Correlator } from '../../collector/src/correlation/correlator.js';
 import type { SpanRecord } from '../../collector/src/model/span.js';
 import type { DerivedRecords } from '../../collector/src/store/store.js';
 import { SqliteStore } from '../../collector/src/store/sqlite/sqlite-store.js';
-import { openConnection } from '../../collector/src/store/sqlite/connection.js';
+import { openConnection, openWriterConnection } from '../../collector/src/store/sqlite/connection.js';
 import { SCHEMA_SQL } from '../../collector/src/store/sqlite/schema.js';
 import { SqliteTopology } from '../../collector/src/store/sqlite/topology.js';
 import { prepareWrites } from '../../collector/src/store/sqlite/writes.js';
@@ -58,43 +61,83 @@ const derivedRows = derived.map(derivedToRows);
 const KINDS = ['spans', 'events', 'deliveries', 'edges'] as const;
 type Kind = (typeof KINDS)[number];
 
-/** Milliseconds per kind, all batches written into a fresh database file. */
-function writeAll(withTriggers: boolean): Record<Kind, number> {
+/**
+ * `readerCheckpoints`: a second connection runs a PASSIVE checkpoint after every write, untimed, as
+ * the store's reading connection does on its own thread.
+ */
+interface VariantOptions {
+  dropTriggers?: boolean;
+  autocheckpointPages?: number;
+  readerCheckpoints?: boolean;
+}
+const VARIANTS = {
+  'as stored': { readerCheckpoints: true },
+  'no triggers': { dropTriggers: true, readerCheckpoints: true },
+  'self-checkpoint': { autocheckpointPages: 1000 },
+} satisfies Record<string, VariantOptions>;
+type Variant = keyof typeof VARIANTS;
+
+/** Bytes this process has caused to be written to storage, or undefined off Linux. */
+function bytesWritten(): number | undefined {
+  if (!existsSync('/proc/self/io')) return undefined;
+  const match = /^write_bytes: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Milliseconds per kind and bytes written, all batches written into a fresh database file. */
+function writeAll(variant: Variant): Record<Kind, number> & { bytes: number | undefined } {
+  const options: VariantOptions = VARIANTS[variant];
   const dir = mkdtempSync(join(tmpdir(), 'causeway-sqlite-writes-'));
-  const db = openConnection(join(dir, 'causeway.db'));
+  const db = openWriterConnection(join(dir, 'causeway.db'));
+  const reader = options.readerCheckpoints ? openConnection(join(dir, 'causeway.db')) : undefined;
   try {
     db.exec(SCHEMA_SQL);
-    // Creates the rollup tables and levels, and sets temp_store as the store does.
+    // Creates the rollup tables and levels, as the store does on open.
     new SqliteTopology(db);
-    if (!withTriggers) {
+    if (options.dropTriggers) {
       for (const { name } of db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'").all()) db.exec(`DROP TRIGGER ${name}`);
     }
+    if (options.autocheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${options.autocheckpointPages}`);
     const writes = prepareWrites(db);
-    const time = (write: () => void) => {
-      const started = performance.now();
-      write();
-      return performance.now() - started;
+    /** Milliseconds of the writes alone, one transaction per item. */
+    const time = <T>(items: T[], write: (item: T) => void) => {
+      let total = 0;
+      for (const item of items) {
+        const started = performance.now();
+        write(item);
+        total += performance.now() - started;
+        reader?.pragma('wal_checkpoint(PASSIVE)');
+      }
+      return total;
     };
-    return {
-      spans: time(() => spanRows.forEach((rows) => writes.putSpans(rows))),
-      events: time(() => derivedRows.forEach((rows) => writes.putDerived({ events: rows.events, deliveries: [], edges: [] }))),
-      deliveries: time(() => derivedRows.forEach((rows) => writes.putDerived({ events: [], deliveries: rows.deliveries, edges: [] }))),
-      edges: time(() => derivedRows.forEach((rows) => writes.putDerived({ events: [], deliveries: [], edges: rows.edges }))),
+    const before = bytesWritten();
+    const result = {
+      spans: time(spanRows, (rows) => writes.putSpans(rows)),
+      events: time(derivedRows, (rows) => writes.putDerived({ events: rows.events, deliveries: [], edges: [] })),
+      deliveries: time(derivedRows, (rows) => writes.putDerived({ events: [], deliveries: rows.deliveries, edges: [] })),
+      edges: time(derivedRows, (rows) => writes.putDerived({ events: [], deliveries: [], edges: rows.edges })),
     };
+    const after = bytesWritten();
+    return { ...result, bytes: before === undefined || after === undefined ? undefined : after - before };
   } finally {
+    reader?.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const runs = { withTriggers: [] as Record<Kind, number>[], withoutTriggers: [] as Record<Kind, number>[] };
+const names = Object.keys(VARIANTS) as Variant[];
+const runs = Object.fromEntries(names.map((name) => [name, [] as ReturnType<typeof writeAll>[]])) as Record<Variant, ReturnType<typeof writeAll>[]>;
 for (let round = 0; round < Number(values.rounds); round++) {
-  // Alternate which goes first.
-  const order = round % 2 === 0 ? [true, false] : [false, true];
-  for (const withTriggers of order) (withTriggers ? runs.withTriggers : runs.withoutTriggers).push(writeAll(withTriggers));
+  // Alternate the order, so machine load falls on every variant.
+  for (const name of round % 2 === 0 ? names : [...names].reverse()) runs[name].push(writeAll(name));
 }
-for (const [label, results] of Object.entries(runs)) {
+for (const name of names) {
+  const results = runs[name];
   const perSpan = (kind: Kind) => (median(results.map((r) => r[kind])) * 1000) / spans.length;
   const total = KINDS.reduce((sum, kind) => sum + perSpan(kind), 0);
-  console.log(`${label.padEnd(16)} µs per ingested span: ${KINDS.map((kind) => `${kind} ${perSpan(kind).toFixed(1)}`).join(', ')}; total ${total.toFixed(1)}`);
+  const bytes = results.map((r) => r.bytes).filter((b): b is number => b !== undefined);
+  // Checkpoints included, whichever connection ran them.
+  const written = bytes.length > 0 ? `; ${(median(bytes) / 1024 / spans.length).toFixed(1)} KiB written per span` : '';
+  console.log(`${name.padEnd(16)} µs per ingested span: ${KINDS.map((kind) => `${kind} ${perSpan(kind).toFixed(1)}`).join(', ')}; total ${total.toFixed(1)}${written}`);
 }

@@ -11,6 +11,3 @@ export type WriterReply =
   | { type: 'ready' }
   | { type?: undefined; id: number; ok: true; value: unknown }
   | { type?: undefined; id: number; ok: false; message: string; code: string | undefined };
-
-/** The writer connection's `wal_autocheckpoint` (see writer.ts): 16,000 pages of 4 KiB, a WAL of ~64 MiB at most. */
-export const WRITER_AUTOCHECKPOINT_PAGES = 16_000;

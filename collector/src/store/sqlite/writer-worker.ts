@@ -4,28 +4,15 @@
  * The database exists and its schema is current when this starts (the store opened it first).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openConnection } from './connection.js';
+import { openWriterConnection } from './connection.js';
 import { prepareWrites, type WriteName } from './writes.js';
-import { WRITER_AUTOCHECKPOINT_PAGES, type WriterReply, type WriterRequest, type WriterWorkerData } from './writer-protocol.js';
+import type { WriterReply, WriterRequest, WriterWorkerData } from './writer-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('writer-worker.ts runs as a worker thread');
 const { path } = workerData as WriterWorkerData;
 
-let db: ReturnType<typeof openConnection> | undefined;
-try {
-  db = openConnection(path);
-  // A write that fires the topology rollup triggers changes several rows, so SQLite keeps a
-  // statement journal to undo it alone on error; in temporary files (the default) that made each
-  // insert 2–4× slower. The journal of one upsert is a few pages, so memory costs nothing.
-  db.pragma('temp_store = MEMORY');
-  // The store's reading connection checkpoints after each write (writer.ts); this is the fallback.
-  db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
-} catch (err) {
-  db?.close();
-  throw err;
-}
-const connection = db;
+const connection = openWriterConnection(path);
 const writes = prepareWrites(connection);
 let running = 0;
 let closing = false;

@@ -17,7 +17,7 @@
  * thread is what bounds SQLite ingest. After every answered write, `WorkerWriter` calls its
  * `checkpoint` option on the caller's thread (the store runs a PASSIVE checkpoint on its reading
  * connection, which never blocks the writer); the writer connection checkpoints itself only once
- * the WAL reaches `WRITER_AUTOCHECKPOINT_PAGES` (writer-protocol.ts), which is cheap then (only the pages not copied yet)
+ * the WAL reaches `WRITER_AUTOCHECKPOINT_PAGES` (connection.ts), which is cheap then (only the pages not copied yet)
  * and lets the WAL start over from its beginning, so the file stays bounded.
  */
 import { readFileSync } from 'node:fs';
