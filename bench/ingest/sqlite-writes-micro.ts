@@ -77,6 +77,9 @@ const VARIANTS = {
 } satisfies Record<string, VariantOptions>;
 type Variant = keyof typeof VARIANTS;
 
+/** How long each checkpoint on the second connection took: what it blocks the collector's thread for. */
+const checkpointMs: number[] = [];
+
 /** Bytes this process has caused to be written to storage, or undefined off Linux. */
 function bytesWritten(): number | undefined {
   if (!existsSync('/proc/self/io')) return undefined;
@@ -106,7 +109,11 @@ function writeAll(variant: Variant): Record<Kind, number> & { bytes: number | un
         const started = performance.now();
         write(item);
         total += performance.now() - started;
-        reader?.pragma('wal_checkpoint(PASSIVE)');
+        if (reader) {
+          const checkpointStarted = performance.now();
+          reader.pragma('wal_checkpoint(PASSIVE)');
+          checkpointMs.push(performance.now() - checkpointStarted);
+        }
       }
       return total;
     };
@@ -140,4 +147,9 @@ for (const name of names) {
   // Checkpoints included, whichever connection ran them.
   const written = bytes.length > 0 ? `; ${(median(bytes) / 1024 / spans.length).toFixed(1)} KiB written per span` : '';
   console.log(`${name.padEnd(16)} µs per ingested span: ${KINDS.map((kind) => `${kind} ${perSpan(kind).toFixed(1)}`).join(', ')}; total ${total.toFixed(1)}${written}`);
+}
+if (checkpointMs.length > 0) {
+  const sorted = [...checkpointMs].sort((a, b) => a - b);
+  const at = (q: number) => (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1);
+  console.log(`checkpoints on the reading connection (per write): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms over ${sorted.length}`);
 }
