@@ -16,6 +16,10 @@
  *   bool, int, double, bytes, array, kvlist; no member gives null;
  * - `DECODE_LIMITS`: entries past a collection's limit and values nested past `maxValueDepth` are
  *   skipped over unread (their bounds are still checked); strings are cut to `maxStringLength`.
+ *
+ * Each message has its own field loop, written out as protobufjs' generated code has: one shared
+ * loop calling a field reader per message type (with a draft object per message) measured 2.5×
+ * slower in `decode-micro.ts` (11.9 vs 4.75 CPU µs per span), the calls being megamorphic.
  */
 import protobuf from 'protobufjs/light.js';
 import type { AttributeValue, Attributes } from '../model/span.js';
