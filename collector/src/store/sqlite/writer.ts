@@ -16,12 +16,12 @@
  * on ingest they were about a fifth of its time (~4 KB written per span instead of ~2 KB), and that
  * thread is what bounds SQLite ingest. After every answered write, `WorkerWriter` calls its
  * `checkpoint` option on the caller's thread (the store runs a PASSIVE checkpoint on its reading
- * connection, which never blocks the writer); the writer connection checkpoints itself only once
- * the WAL reaches `WRITER_AUTOCHECKPOINT_PAGES` (connection.ts), which is cheap then (only the pages not copied yet)
- * and lets the WAL start over from its beginning, so the file stays bounded. The price is the
- * checkpoint's own time on the caller's thread: about 4 ms per ingest batch write here (13 ms at
- * p99, `sqlite-writes-micro.ts`), more on a disk with slow fsync; a checkpointing thread of its
- * own would avoid that at the cost of another V8 isolate's memory.
+ * connection, which never blocks the writer). The writer connection checkpoints itself only once
+ * the WAL reaches `WRITER_AUTOCHECKPOINT_PAGES` (connection.ts): cheap then, as only the pages not
+ * copied yet remain, and it lets the WAL start over from its beginning, so the file stays bounded.
+ * The price is the checkpoint's own time on the caller's thread: about 4 ms per ingest batch write
+ * here (13 ms at p99, `sqlite-writes-micro.ts`), more on a disk with slow fsync; a checkpointing
+ * thread of its own would avoid that at the cost of another V8 isolate's memory.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
