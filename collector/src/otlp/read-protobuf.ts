@@ -78,7 +78,7 @@ function resourceSpans(reader: Reader, depth: number): DecodedResourceSpans {
     const tag = reader.uint32();
     switch (tag >>> 3) {
       case 1:
-        resource = resourceAttributes(reader, depth + 1);
+        resource = keyValues(reader, depth + 1, 0);
         break;
       case 2:
         scopeSpans.push(readScopeSpans(reader, depth + 1));
@@ -91,9 +91,13 @@ function resourceSpans(reader: Reader, depth: number): DecodedResourceSpans {
   return { resource, scopeSpans };
 }
 
-function resourceAttributes(reader: Reader, depth: number): Attributes {
+/**
+ * A message whose field 1 is a repeated KeyValue (Resource, KeyValueList), as a record; `valueDepth`
+ * as in `AttributeList`.
+ */
+function keyValues(reader: Reader, depth: number, valueDepth: number): Attributes {
   const outer = enter(reader, depth);
-  const attributes = new AttributeList(0);
+  const attributes = new AttributeList(valueDepth);
   while (reader.pos < reader.len) {
     const tag = reader.uint32();
     if (tag >>> 3 === 1) attributes.read(reader, depth + 1);
@@ -428,15 +432,7 @@ function kvlistValue(reader: Reader, depth: number, valueDepth: number): Attribu
     skipMessage(reader);
     return TRUNCATED_NESTING;
   }
-  const outer = enter(reader, depth);
-  const attributes = new AttributeList(valueDepth + 1);
-  while (reader.pos < reader.len) {
-    const tag = reader.uint32();
-    if (tag >>> 3 === 1) attributes.read(reader, depth + 1);
-    else reader.skipType(tag & 7, depth);
-  }
-  leave(reader, outer);
-  return attributes.values;
+  return keyValues(reader, depth, valueDepth + 1);
 }
 
 /** A bytes field as lower-case hex, read from the buffer in place ('' when empty). */
