@@ -14,6 +14,10 @@
  * all of them; the figures are medians of CPU µs per span (this process's user + system time, which
  * counts GC threads and is less disturbed than wall time by other work on the machine), and the ratio
  * to `current`.
+ *
+ * To compare two versions of the decoder, put each in turn in the `baseline` slot: `current` shares
+ * `to-span-records.ts` with `generic`, which feeds it objects of another shape, and that alone made
+ * the same code read ~2.4× slower in `current` than in `baseline` (11.9 vs 5.0 µs per span).
  */
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
