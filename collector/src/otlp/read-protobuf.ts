@@ -21,7 +21,7 @@
  * loop handing each field to a reader per message type (with a draft object per message) read
  * ~6 % slower in `decode-micro.ts` (5.1 vs 4.8 CPU µs per span) but cost the collector far more
  * under load: full SQLite ingest, five alternating runs each, 84.1 vs 76.3 µs of collector CPU per
- * span and 17.4k vs 18.8k spans/s (medians), the shared call sites turning megamorphic.
+ * span and 17.4k vs 18.8k spans/s (medians); likely the shared call sites turning megamorphic.
  */
 import protobuf from 'protobufjs/light.js';
 import type { AttributeValue, Attributes } from '../model/span.js';
