@@ -63,7 +63,8 @@ type Kind = (typeof KINDS)[number];
 
 /**
  * `readerCheckpoints`: a second connection runs a PASSIVE checkpoint after every write, untimed, as
- * the store's reading connection does on its own thread.
+ * the store's reading connection does on its own thread (there at most once per
+ * `CHECKPOINT_INTERVAL_MS`; here once per write, the upper bound of what checkpoints cost).
  */
 interface VariantOptions {
   dropTriggers?: boolean;

@@ -46,7 +46,7 @@ import {
   type SpanRow,
 } from './rows.js';
 import { openConnection } from './connection.js';
-import { InlineWriter, WorkerWriter, type SqliteWriter } from './writer.js';
+import { CHECKPOINT_INTERVAL_MS, InlineWriter, WorkerWriter, type SqliteWriter } from './writer.js';
 import { READS, SEARCH_FILTERS, searchSql, type SearchFilter } from './queries.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { SqliteTopology, TOPOLOGY_READS } from './topology.js';
@@ -128,7 +128,10 @@ export class SqliteStore implements Store {
       if (this.path === SQLITE_MEMORY) writer = new InlineWriter(db);
       else {
         // A PASSIVE checkpoint copies what it can without waiting for, or blocking, the writer.
-        const threaded = new WorkerWriter(this.path, { checkpoint: () => db.pragma('wal_checkpoint(PASSIVE)') });
+        const threaded = new WorkerWriter(this.path, {
+          checkpoint: () => db.pragma('wal_checkpoint(PASSIVE)'),
+          checkpointIntervalMs: CHECKPOINT_INTERVAL_MS,
+        });
         writer = threaded;
         await threaded.start();
       }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AlertRule } from '../../alerts/types.js';
 import { span as makeSpan } from '../contract/records.js';
 import { alertRule } from '../contract/lag-records.js';
@@ -28,8 +28,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function writer(maxHeapMb?: number, checkpoint?: () => void): WorkerWriter {
-  const created = new WorkerWriter(join(dir, 'causeway.db'), { maxHeapMb, checkpoint });
+function writer(maxHeapMb?: number, checkpoint?: () => void, checkpointIntervalMs?: number): WorkerWriter {
+  const created = new WorkerWriter(join(dir, 'causeway.db'), { maxHeapMb, checkpoint, checkpointIntervalMs });
   writers.push(created);
   return created;
 }
@@ -93,8 +93,35 @@ describe('WorkerWriter', () => {
     // ~2 MB of spans: far below the writer connection's own checkpoint threshold.
     const spans = Array.from({ length: 2000 }, (_, i) => makeSpan({ spanId: i.toString(16).padStart(16, '0'), attributes: { pad: 'p'.repeat(1000) } }));
     await store.putSpans(spans);
+    await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(before + 2000 * 1000), { timeout: 5000 });
+  });
+
+  it('checkpoints at most once per interval, and once more after the last write', async () => {
+    const calls: number[] = [];
+    const w = writer(undefined, () => calls.push(performance.now()), 300);
+    await w.write('putAlertRule', rule('first'));
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    // Within the interval: no checkpoint yet, however many writes were answered.
+    await w.write('putAlertRule', rule('second'));
+    await w.write('putAlertRule', rule('third'));
     await nextTurn();
-    expect(statSync(file).size).toBeGreaterThan(before + 2000 * 1000);
+    expect(calls).toHaveLength(1);
+    // The trailing one comes once the interval has passed, and covers both writes.
+    await vi.waitFor(() => expect(calls).toHaveLength(2), { timeout: 5000 });
+    expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(295);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(calls).toHaveLength(2);
+  });
+
+  it('drops a pending checkpoint on close', async () => {
+    let calls = 0;
+    const w = writer(undefined, () => calls++, 200);
+    await w.write('putAlertRule', rule('first'));
+    await vi.waitFor(() => expect(calls).toBe(1));
+    await w.write('putAlertRule', rule('second'));
+    await w.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(calls).toBe(1);
   });
 
   it('keeps writing when the checkpoint fails', async () => {
@@ -104,10 +131,9 @@ describe('WorkerWriter', () => {
       throw new Error('database is locked');
     });
     await w.write('putAlertRule', rule('first'));
-    await nextTurn();
+    await vi.waitFor(() => expect(calls).toBe(1));
     await w.write('putAlertRule', rule('second'));
-    await nextTurn();
-    expect(calls).toBe(2);
+    await vi.waitFor(() => expect(calls).toBe(2));
     expect((await store.listAlertRules()).map((r) => r.id).sort()).toEqual(['first', 'second']);
   });
 });

@@ -14,14 +14,19 @@
  *
  * Checkpoints (copying committed WAL pages into the database file) are taken off the writer thread:
  * on ingest they were about a fifth of its time (~4 KB written per span instead of ~2 KB), and that
- * thread is what bounds SQLite ingest. After every answered write, `WorkerWriter` calls its
- * `checkpoint` option on the caller's thread (the store runs a PASSIVE checkpoint on its reading
- * connection, which never blocks the writer). The writer connection checkpoints itself only once
+ * thread is what bounds SQLite ingest. After answered writes, `WorkerWriter` calls its `checkpoint`
+ * option on the caller's thread (the store runs a PASSIVE checkpoint on its reading connection,
+ * which never blocks the writer), at most once per `checkpointIntervalMs` (the store uses
+ * `CHECKPOINT_INTERVAL_MS`) and always once after the last write. The interval lets one checkpoint
+ * copy a page that several writes changed (index and rollup pages are rewritten by every batch)
+ * once instead of once per write. It is kept short: a 1 s interval was no faster than none (four
+ * alternating pairs), likely because the WAL then restarts from its beginning less often and the
+ * reading connection's look-ups in it grow longer. The writer connection checkpoints itself only once
  * the WAL reaches `WRITER_AUTOCHECKPOINT_PAGES` (connection.ts): cheap then, as only the pages not
  * copied yet remain, and it lets the WAL start over from its beginning, so the file stays bounded.
  * The price is the checkpoint's own time on the caller's thread: about 4 ms per ingest batch write
- * here (13 ms at p99, `sqlite-writes-micro.ts`), more on a disk with slow fsync; a checkpointing
- * thread of its own would avoid that at the cost of another V8 isolate's memory.
+ * here (13 ms at p99, `sqlite-writes-micro.ts`, one checkpoint per write), more on a disk with slow
+ * fsync; a checkpointing thread of its own would avoid that at the cost of another V8 isolate's memory.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,6 +36,13 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { prepareWrites, type SqliteWrites, type WriteName } from './writes.js';
 import type { WriterReply, WriterRequest, WriterWorkerData } from './writer-protocol.js';
+
+/**
+ * The store's least time between two checkpoints. Full SQLite ingest, ten alternating run pairs
+ * against a checkpoint after every write: median 20.1k vs 18.7k spans/s, 74.9 vs 78.4 µs of
+ * collector CPU per span, faster in 8 pairs of 10 (docs/performance.md, seventh round).
+ */
+export const CHECKPOINT_INTERVAL_MS = 250;
 
 export type WriteResult<K extends WriteName> = Awaited<ReturnType<SqliteWrites[K]>>;
 
@@ -81,8 +93,10 @@ export interface WorkerWriterOptions {
    * them) and the next write starts a new thread, so memory stays bounded.
    */
   maxHeapMb?: number;
-  /** Runs on this thread after writes were answered (once per burst); see the file comment. Errors are ignored. */
+  /** Runs on this thread after writes were answered; see the file comment. Errors are ignored. */
   checkpoint?: () => void;
+  /** The least time in ms between two `checkpoint` calls; default 0, once per burst of answered writes. */
+  checkpointIntervalMs?: number;
 }
 
 export class WorkerWriter implements SqliteWriter {
@@ -91,7 +105,8 @@ export class WorkerWriter implements SqliteWriter {
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private closed = false;
-  private checkpointQueued = false;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private lastCheckpointAt = -Infinity;
   private readonly maxHeapMb: number;
 
   constructor(
@@ -120,6 +135,8 @@ export class WorkerWriter implements SqliteWriter {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = undefined;
     const starting = this.worker;
     this.worker = undefined;
     if (!starting) return;
@@ -178,17 +195,20 @@ export class WorkerWriter implements SqliteWriter {
   /** After the callers of the answered writes ran: a checkpoint never delays them. */
   private queueCheckpoint(): void {
     const checkpoint = this.options.checkpoint;
-    if (!checkpoint || this.checkpointQueued) return;
-    this.checkpointQueued = true;
-    setImmediate(() => {
-      this.checkpointQueued = false;
+    if (!checkpoint || this.checkpointTimer) return;
+    const wait = Math.max(0, this.lastCheckpointAt + (this.options.checkpointIntervalMs ?? 0) - performance.now());
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = undefined;
       if (this.closed) return;
+      this.lastCheckpointAt = performance.now();
       try {
         checkpoint();
       } catch {
         // Busy or closing: the next write tries again, and the writer's own checkpoint bounds the WAL.
       }
-    });
+    }, wait);
+    // A pending checkpoint never holds the process open; the last connection to close checkpoints anyway.
+    this.checkpointTimer.unref();
   }
 
   /**
