@@ -98,7 +98,8 @@ describe('WorkerWriter', () => {
 
   it('checkpoints at most once per interval, and once more after the last write', async () => {
     const calls: number[] = [];
-    const w = writer(undefined, () => calls.push(performance.now()), 300);
+    // Intervals far above a write's round trip, so a slow machine cannot reach them by accident.
+    const w = writer(undefined, () => calls.push(performance.now()), 1000);
     await w.write('putAlertRule', rule('first'));
     await vi.waitFor(() => expect(calls).toHaveLength(1));
     // Within the interval: no checkpoint yet, however many writes were answered.
@@ -107,20 +108,20 @@ describe('WorkerWriter', () => {
     await nextTurn();
     expect(calls).toHaveLength(1);
     // The trailing one comes once the interval has passed, and covers both writes.
-    await vi.waitFor(() => expect(calls).toHaveLength(2), { timeout: 5000 });
-    expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(295);
+    await vi.waitFor(() => expect(calls).toHaveLength(2), { timeout: 10_000 });
+    expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(995);
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(calls).toHaveLength(2);
   });
 
   it('drops a pending checkpoint on close', async () => {
     let calls = 0;
-    const w = writer(undefined, () => calls++, 200);
+    const w = writer(undefined, () => calls++, 1000);
     await w.write('putAlertRule', rule('first'));
     await vi.waitFor(() => expect(calls).toBe(1));
     await w.write('putAlertRule', rule('second'));
     await w.close();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(calls).toBe(1);
   });
 
