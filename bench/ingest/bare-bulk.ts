@@ -4,7 +4,8 @@
  * decoding, no write-ahead log, no correlation. What the collector could reach if it cost nothing.
  */
 import { ElasticsearchStore } from '../../collector/dist/store/index.js';
-import { esJson, type StoredDoc } from '../lib/elasticsearch.js';
+import type { StoredDoc } from '../lib/elasticsearch.js';
+import { HttpPoster, sendConcurrently } from '../lib/http-post.js';
 
 export interface BareBulkResult {
   elapsedMs: number;
@@ -23,29 +24,33 @@ export async function bareBulkLoop(baseUrl: string, docs: StoredDoc[], fromPrefi
   await templates.close();
 
   const perRequest = Math.ceil(docs.length / requests);
-  const bodies: string[] = [];
+  // Serialized before the timer, as bytes: the loop only sends.
+  const bodies: Buffer[] = [];
   for (let i = 0; i < docs.length; i += perRequest) {
     let body = '';
     for (const doc of docs.slice(i, i + perRequest)) {
       const index = toPrefix + doc._index.slice(fromPrefix.length);
       body += `${JSON.stringify({ index: { _index: index, _id: doc._id } })}\n${JSON.stringify(doc._source)}\n`;
     }
-    bodies.push(body);
+    bodies.push(Buffer.from(body));
   }
 
+  // The collector's client (see bulk.ts): the same lean answer, parsed by the same code.
+  const url = `${baseUrl}/_bulk?filter_path=errors,items.*.status,items.*.error`;
+  const poster = new HttpPoster(concurrency);
   const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < bodies.length) {
-        const body = bodies[next++] as string;
-        const answer = await esJson<{ errors: boolean; items: Array<Record<string, { error?: unknown }>> }>(baseUrl, '/_bulk', { ndjson: body });
-        if (answer.errors) {
-          const failed = answer.items.map((item) => Object.values(item)[0]?.error).find(Boolean);
-          throw new Error(`bare _bulk loop: Elasticsearch rejected documents: ${JSON.stringify(failed)}`);
-        }
+  try {
+    await sendConcurrently(bodies, concurrency, async (body) => {
+      const answer = await poster.post(url, body, 'application/x-ndjson');
+      if (answer.status !== 200) throw new Error(`bare _bulk loop: Elasticsearch answered ${answer.status}: ${answer.body.toString('utf8', 0, 500)}`);
+      const result = JSON.parse(answer.body.toString('utf8')) as { errors: boolean; items?: Array<Record<string, { error?: unknown }>> };
+      if (result.errors) {
+        const failed = result.items?.map((item) => Object.values(item)[0]?.error).find(Boolean);
+        throw new Error(`bare _bulk loop: Elasticsearch rejected documents: ${JSON.stringify(failed)}`);
       }
-    }),
-  );
+    });
+  } finally {
+    poster.close();
+  }
   return { elapsedMs: performance.now() - started, documents: docs.length, requests: bodies.length };
 }

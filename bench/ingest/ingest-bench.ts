@@ -5,12 +5,12 @@
  * `CAUSEWAY_BENCH_INGEST_STORES` (comma-separated: sqlite, elasticsearch; default both) picks the stores.
  */
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { exited, nextMessage, startChild } from '../lib/child.js';
 import { deleteIndexPrefix, readAllDocs, type StoredDoc } from '../lib/elasticsearch.js';
+import { HttpPoster, sendConcurrently } from '../lib/http-post.js';
 import type { Report } from '../lib/report.js';
 import type { ServiceAddresses } from '../lib/services.js';
 import { log, repoRoot } from '../lib/services.js';
@@ -161,53 +161,24 @@ async function call<T = unknown>(child: ChildProcess, type: string): Promise<T> 
   return answer;
 }
 
-/**
- * `clients` concurrent senders, each posting the next request when its previous one is answered. Returns 503 retries.
- *
- * Posts through `node:http` with a keep-alive agent, as the OpenTelemetry JS OTLP/HTTP exporter does,
- * not through `fetch`: the bench shares the machine's two cores with the collector, and `fetch`
- * (undici) cost ~4× the CPU per 226 KB request (1.3–1.5 vs 0.31–0.34 ms, posting 200 requests to a
- * server that discards them, three alternating rounds).
- */
+/** `clients` concurrent senders, each posting the next request when its previous one is answered. Returns 503 retries. */
 async function postAll(url: string, bodies: Uint8Array[], clients: number): Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: clients });
-  let next = 0;
+  const poster = new HttpPoster(clients);
   let retries = 0;
   try {
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        while (next < bodies.length) {
-          const body = bodies[next++] as Uint8Array;
-          for (;;) {
-            const response = await post(`${url}/v1/traces`, body, agent);
-            if (response.status === 200) break;
-            if (response.status !== 503 && response.status !== 429) throw new Error(`collector answered ${response.status} to an OTLP request`);
-            retries++;
-            await new Promise((resolve) => setTimeout(resolve, Number(response.retryAfter ?? 1) * 1000));
-          }
-        }
-      }),
-    );
+    await sendConcurrently(bodies, clients, async (body) => {
+      for (;;) {
+        const answer = await poster.post(`${url}/v1/traces`, body, 'application/x-protobuf');
+        if (answer.status === 200) return;
+        if (answer.status !== 503 && answer.status !== 429) throw new Error(`collector answered ${answer.status} to an OTLP request`);
+        retries++;
+        await new Promise((resolve) => setTimeout(resolve, Number(answer.retryAfter ?? 1) * 1000));
+      }
+    });
   } finally {
-    agent.destroy();
+    poster.close();
   }
   return retries;
-}
-
-/** One OTLP protobuf POST; resolves with the status and Retry-After once the response body is read. */
-function post(url: string, body: Uint8Array, agent: Agent): Promise<{ status: number; retryAfter: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.byteLength } }, (response) => {
-      response.resume();
-      response.once('error', reject);
-      response.once('end', () => {
-        const retryAfter = response.headers['retry-after'];
-        resolve({ status: response.statusCode ?? 0, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined });
-      });
-    });
-    request.once('error', reject);
-    request.end(body);
-  });
 }
 
 /** Node flags for the collector child from `CAUSEWAY_BENCH_COLLECTOR_FLAGS` (space-separated), for trying V8 settings. */
