@@ -1,11 +1,13 @@
 /**
  * Records ⇄ SQLite rows. Optional fields are NULL in the row and absent (not `undefined`) in the
- * record read back, so a record round-trips to a deep-equal copy.
+ * record read back, so a record round-trips to a deep-equal copy. Rows are written as arrays of
+ * values in their table's column order (`SPAN_COLUMNS` and the others in writes.ts, which say why)
+ * and read back as objects keyed by column (`SpanRow` and the others).
  */
 import type { SpanRecord } from '../../model/span.js';
 import { stringAttr } from '../../model/span.js';
 import type { CausalEdgeRecord, DeliveryRecord, DerivedRecords, EventRecord } from '../store.js';
-import type { DerivedRows, SpanRows } from './writes.js';
+import type { DeliveryValues, DerivedRows, EdgeValues, EventValues, SpanRows, SpanValues } from './writes.js';
 import { deliveryLatencyMs } from '../topology-math.js';
 
 export interface SpanRow {
@@ -103,27 +105,28 @@ export function derivedToRows(records: DerivedRecords): DerivedRows {
   return rows;
 }
 
-export function spanToRow(span: SpanRecord): SpanRow {
-  return {
-    trace_id: span.traceId,
-    span_id: span.spanId,
-    parent_span_id: span.parentSpanId ?? null,
-    name: span.name,
-    kind: span.kind,
-    start_time: span.startTime,
-    end_time: span.endTime,
-    start_time_unix_nano: span.startTimeUnixNano,
-    duration_ms: span.durationMs,
-    status_code: span.statusCode,
-    status_message: span.statusMessage ?? null,
-    service: span.service,
-    message_id: stringAttr(span.attributes, 'messaging.message.id') ?? null,
-    resource: jsonOfShared(span.resource),
-    scope: span.scope === undefined ? null : jsonOfShared(span.scope),
-    attributes: JSON.stringify(span.attributes),
-    links: jsonOfList(span.links),
-    events: jsonOfList(span.events),
-  };
+/** A span's row, in `SPAN_COLUMNS` order. */
+export function spanToRow(span: SpanRecord): SpanValues {
+  return [
+    span.traceId,
+    span.spanId,
+    span.parentSpanId ?? null,
+    span.name,
+    span.kind,
+    span.startTime,
+    span.endTime,
+    span.startTimeUnixNano,
+    span.durationMs,
+    span.statusCode,
+    span.statusMessage ?? null,
+    span.service,
+    stringAttr(span.attributes, 'messaging.message.id') ?? null,
+    jsonOfShared(span.resource),
+    span.scope === undefined ? null : jsonOfShared(span.scope),
+    JSON.stringify(span.attributes),
+    jsonOfList(span.links),
+    jsonOfList(span.events),
+  ];
 }
 
 export function rowToSpan(row: SpanRow): SpanRecord {
@@ -149,20 +152,21 @@ export function rowToSpan(row: SpanRow): SpanRecord {
   return span;
 }
 
-export function eventToRow(event: EventRecord): EventRow {
-  return {
-    id: event.id,
-    type: event.type ?? null,
-    system: event.system ?? null,
-    destination: event.destination ?? null,
-    producer_service: event.producerService,
-    trace_id: event.traceId,
-    span_id: event.spanId,
-    published_at: event.publishedAt,
-    send_duration_ms: event.sendDurationMs,
-    send_error: event.sendError ? 1 : 0,
-    attributes: JSON.stringify(event.attributes),
-  };
+/** An event's row, in `EVENT_COLUMNS` order. */
+export function eventToRow(event: EventRecord): EventValues {
+  return [
+    event.id,
+    event.type ?? null,
+    event.system ?? null,
+    event.destination ?? null,
+    event.producerService,
+    event.traceId,
+    event.spanId,
+    event.publishedAt,
+    event.sendDurationMs,
+    event.sendError ? 1 : 0,
+    JSON.stringify(event.attributes),
+  ];
 }
 
 export function rowToEvent(row: EventRow): EventRecord {
@@ -182,24 +186,25 @@ export function rowToEvent(row: EventRow): EventRecord {
   return event;
 }
 
-export function deliveryToRow(delivery: DeliveryRecord): DeliveryRow {
-  return {
-    id: delivery.id,
-    event_id: delivery.eventId,
-    service: delivery.service,
-    consumer_group: delivery.group ?? null,
-    system: delivery.system ?? null,
-    destination: delivery.destination ?? null,
-    outcome: delivery.outcome,
-    received_at: delivery.receivedAt,
-    processed_at: delivery.processedAt,
-    duration_ms: delivery.durationMs,
-    queue_ms: delivery.queueMs ?? null,
-    latency_ms: deliveryLatencyMs(delivery),
-    trace_id: delivery.traceId,
-    span_id: delivery.spanId,
-    attributes: JSON.stringify(delivery.attributes),
-  };
+/** A delivery's row, in `DELIVERY_COLUMNS` order. */
+export function deliveryToRow(delivery: DeliveryRecord): DeliveryValues {
+  return [
+    delivery.id,
+    delivery.eventId,
+    delivery.service,
+    delivery.group ?? null,
+    delivery.system ?? null,
+    delivery.destination ?? null,
+    delivery.outcome,
+    delivery.receivedAt,
+    delivery.processedAt,
+    delivery.durationMs,
+    delivery.queueMs ?? null,
+    deliveryLatencyMs(delivery),
+    delivery.traceId,
+    delivery.spanId,
+    JSON.stringify(delivery.attributes),
+  ];
 }
 
 export function rowToDelivery(row: DeliveryRow): DeliveryRecord {
@@ -222,8 +227,9 @@ export function rowToDelivery(row: DeliveryRow): DeliveryRecord {
   return delivery;
 }
 
-export function edgeToRow(edge: CausalEdgeRecord): EdgeRow {
-  return { id: edge.id, from_id: edge.from, to_id: edge.to, at: edge.at, via: edge.via };
+/** An edge's row, in `EDGE_COLUMNS` order. */
+export function edgeToRow(edge: CausalEdgeRecord): EdgeValues {
+  return [edge.id, edge.from, edge.to, edge.at, edge.via];
 }
 
 export function rowToEdge(row: EdgeRow): CausalEdgeRecord {

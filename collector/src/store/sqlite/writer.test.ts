@@ -10,6 +10,7 @@ import { openConnection } from './connection.js';
 import { spansToRows } from './rows.js';
 import { SqliteStore } from './sqlite-store.js';
 import { SqliteWriteError, WorkerWriter } from './writer.js';
+import { SPAN_COLUMNS, type SpanValues } from './writes.js';
 
 let dir: string;
 let store: SqliteStore;
@@ -54,7 +55,9 @@ describe('WorkerWriter', () => {
     const w = writer();
     const [row] = spansToRows([makeSpan()]).rows;
     // NOT NULL column left NULL: the whole transaction fails on the thread.
-    const bad = { rows: [{ ...row!, name: null as unknown as string }], linkTargets: [[]] };
+    const values = [...row!] as unknown[];
+    values[SPAN_COLUMNS.indexOf('name')] = null;
+    const bad = { rows: [values as unknown as SpanValues], linkTargets: [[]] };
     const failure = await w.write('putSpans', bad).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(SqliteWriteError);
     expect((failure as SqliteWriteError).code).toBe('SQLITE_CONSTRAINT_NOTNULL');

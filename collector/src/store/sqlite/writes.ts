@@ -5,6 +5,11 @@
  * the caller's thread, which copy between threads ~4× cheaper than the nested records; the rest is
  * small and goes as records.
  *
+ * A row is the array of its values in its table's column order (`RowValues`), bound as positional
+ * parameters. Structured clone writes every key of every object and the thread re-creates each
+ * object key by key; arrays cost about half (`v8.serialize` of 2,500 span rows: 1.3–1.5 against
+ * 2.6–4.8 µs per row to serialize, 3.3–3.8 against 5.6–5.7 µs per row to deserialize).
+ *
  * Each call is one transaction (one fsync at `synchronous=FULL`): all of it or none of it.
  */
 import type Database from 'better-sqlite3';
@@ -16,17 +21,20 @@ import { SqliteDeadLetters } from './dead-letters.js';
 import { SqliteLagSamples } from './lag.js';
 import type { DeliveryRow, EdgeRow, EventRow, SpanRow } from './rows.js';
 
+/** A row's values in the order of `Columns` (its statement's positional parameters). */
+export type RowValues<Row, Columns extends readonly (keyof Row)[]> = { -readonly [I in keyof Columns]: Row[Columns[I] & keyof Row] };
+
 /** Spans as rows, and beside each row the span ids its links point to. */
 export interface SpanRows {
-  rows: SpanRow[];
+  rows: SpanValues[];
   linkTargets: string[][];
 }
 
 /** A correlator pass's derived records as rows; dead letters as records (few, merged by the caller). */
 export interface DerivedRows {
-  events: EventRow[];
-  deliveries: DeliveryRow[];
-  edges: EdgeRow[];
+  events: EventValues[];
+  deliveries: DeliveryValues[];
+  edges: EdgeValues[];
   deadLetters?: DeadLetterRecord[];
 }
 
@@ -49,15 +57,20 @@ export const SPAN_COLUMNS = [
   'duration_ms', 'status_code', 'status_message', 'service', 'message_id', 'resource', 'scope', 'attributes',
   'links', 'events',
 ] as const satisfies ReadonlyArray<keyof SpanRow>;
-const EVENT_COLUMNS = [
+export const EVENT_COLUMNS = [
   'id', 'type', 'system', 'destination', 'producer_service', 'trace_id', 'span_id', 'published_at',
   'send_duration_ms', 'send_error', 'attributes',
 ] as const satisfies ReadonlyArray<keyof EventRow>;
-const DELIVERY_COLUMNS = [
+export const DELIVERY_COLUMNS = [
   'id', 'event_id', 'service', 'consumer_group', 'system', 'destination', 'outcome', 'received_at',
   'processed_at', 'duration_ms', 'queue_ms', 'latency_ms', 'trace_id', 'span_id', 'attributes',
 ] as const satisfies ReadonlyArray<keyof DeliveryRow>;
-const EDGE_COLUMNS = ['id', 'from_id', 'to_id', 'at', 'via'] as const satisfies ReadonlyArray<keyof EdgeRow>;
+export const EDGE_COLUMNS = ['id', 'from_id', 'to_id', 'at', 'via'] as const satisfies ReadonlyArray<keyof EdgeRow>;
+
+export type SpanValues = RowValues<SpanRow, typeof SPAN_COLUMNS>;
+export type EventValues = RowValues<EventRow, typeof EVENT_COLUMNS>;
+export type DeliveryValues = RowValues<DeliveryRow, typeof DELIVERY_COLUMNS>;
+export type EdgeValues = RowValues<EdgeRow, typeof EDGE_COLUMNS>;
 
 /**
  * A whole-row upsert that updates in place on a known key. Unlike `INSERT OR REPLACE` (delete, then
@@ -66,7 +79,7 @@ const EDGE_COLUMNS = ['id', 'from_id', 'to_id', 'at', 'via'] as const satisfies 
  * than a DELETE that REPLACE does not report.
  */
 function upsert(table: string, key: readonly string[], columns: readonly string[]): string {
-  const values = columns.map((column) => `@${column}`).join(', ');
+  const values = columns.map(() => '?').join(', ');
   const rest = columns.filter((column) => !key.includes(column));
   const set = rest.map((column) => `${column} = excluded.${column}`).join(', ');
   const changed = rest.map((column) => `${table}.${column} IS NOT excluded.${column}`).join(' OR ');
@@ -75,14 +88,15 @@ function upsert(table: string, key: readonly string[], columns: readonly string[
 }
 
 export function prepareWrites(db: Database.Database): SqliteWrites {
-  const upsertSpan = db.prepare<SpanRow>(upsert('spans', ['trace_id', 'span_id'], SPAN_COLUMNS));
+  // An array argument binds its elements as the positional parameters, in order.
+  const upsertSpan = db.prepare<[SpanValues]>(upsert('spans', ['trace_id', 'span_id'], SPAN_COLUMNS));
   const deleteSpanLinks = db.prepare<[string, string]>('DELETE FROM span_links WHERE trace_id = ? AND span_id = ?');
   const insertSpanLink = db.prepare<[string, string, string]>(
     'INSERT OR IGNORE INTO span_links (target_span_id, trace_id, span_id) VALUES (?, ?, ?)',
   );
-  const upsertEvent = db.prepare<EventRow>(upsert('events', ['id'], EVENT_COLUMNS));
-  const upsertDelivery = db.prepare<DeliveryRow>(upsert('deliveries', ['id'], DELIVERY_COLUMNS));
-  const upsertEdge = db.prepare<EdgeRow>(upsert('edges', ['id'], EDGE_COLUMNS));
+  const upsertEvent = db.prepare<[EventValues]>(upsert('events', ['id'], EVENT_COLUMNS));
+  const upsertDelivery = db.prepare<[DeliveryValues]>(upsert('deliveries', ['id'], DELIVERY_COLUMNS));
+  const upsertEdge = db.prepare<[EdgeValues]>(upsert('edges', ['id'], EDGE_COLUMNS));
   const deadLetters = new SqliteDeadLetters(db);
   const lag = new SqliteLagSamples(db);
   const alerts = new SqliteAlerts(db);
@@ -91,8 +105,9 @@ export function prepareWrites(db: Database.Database): SqliteWrites {
     rows.forEach((row, i) => {
       upsertSpan.run(row);
       // A rewritten span replaces its links (the last copy of a span sent twice wins, links too).
-      deleteSpanLinks.run(row.trace_id, row.span_id);
-      for (const target of linkTargets[i] ?? []) insertSpanLink.run(target, row.trace_id, row.span_id);
+      const [traceId, spanId] = row;
+      deleteSpanLinks.run(traceId, spanId);
+      for (const target of linkTargets[i] ?? []) insertSpanLink.run(target, traceId, spanId);
     });
   });
   // All kinds (dead letters too) in one transaction: one fsync per correlator pass instead of three.
