@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--json] [--cpu-prof] [--only ingest,overhead,query,ui,lag]`
+ * `npm run bench [-- --quick] [--json] [--cpu-prof] [--pin-elasticsearch] [--only ingest,overhead,query,ui,lag]`
  *
  * Runs the benchmarks of issue #6 against the built packages and real services (started like
  * `npm test` does), prints one table, writes every figure to bench-results/<time>.json (and
@@ -64,7 +64,7 @@ async function main(): Promise<number> {
   try {
     if (options.only.some((name) => NEEDS_SERVICES.includes(name))) {
       const addresses = await services.ensure();
-      if (options.only.includes('ingest')) await runIngestBench(report, addresses, sizes.ingest, options.cpuProf);
+      if (options.only.includes('ingest')) await runIngestBench(report, addresses, sizes.ingest, { cpuProf: options.cpuProf, pinElasticsearch: options.pinElasticsearch });
       if (options.only.includes('overhead')) await runOverheadBench(report, addresses, sizes.overhead);
       if (options.only.includes('query')) await runQueryBench(report, addresses, sizes.query);
     }

@@ -13,6 +13,8 @@ export interface BenchOptions {
   json: boolean;
   /** Write a V8 CPU profile of the collector during the ingest runs to bench-results/profiles/. */
   cpuProf: boolean;
+  /** Ingest: Elasticsearch on a core of its own, the bench and the collector on the others (needs an Elasticsearch this run starts). */
+  pinElasticsearch: boolean;
   only: BenchName[];
 }
 
@@ -20,7 +22,10 @@ export const USAGE = `npm run bench [-- options]
   --quick        reduced sizes (under three minutes in all)
   --json         last line of output: one JSON object holding every figure
   --cpu-prof     profile the collector during ingest (bench-results/profiles/*.cpuprofile)
-  --only <list>  comma-separated subset of: ${BENCH_NAMES.join(', ')}`;
+  --only <list>  comma-separated subset of: ${BENCH_NAMES.join(', ')}
+  --pin-elasticsearch
+                 ingest: Elasticsearch pinned to a core of its own, the bench and the collector to
+                 the others (Linux, taskset; only an Elasticsearch this run starts itself)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -29,6 +34,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       quick: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
+      'pin-elasticsearch': { type: 'boolean', default: false },
       only: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -43,5 +49,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   for (const name of only) {
     if (!BENCH_NAMES.includes(name as BenchName)) throw new Error(`--only: unknown benchmark "${name}" (known: ${BENCH_NAMES.join(', ')})`);
   }
-  return { quick: values.quick ?? false, json: values.json ?? false, cpuProf: values['cpu-prof'] ?? false, only: only as BenchName[] };
+  const pinElasticsearch = values['pin-elasticsearch'] ?? false;
+  if (pinElasticsearch && !only.includes('ingest')) throw new Error('--pin-elasticsearch applies to the ingest benchmark: add ingest to --only');
+  return { quick: values.quick ?? false, json: values.json ?? false, cpuProf: values['cpu-prof'] ?? false, pinElasticsearch, only: only as BenchName[] };
 }

@@ -12,6 +12,8 @@ export interface ServiceAddresses {
   elasticsearchUrl: string;
   kafkaBrokers: string;
   amqpUrl: string;
+  /** Elasticsearch's process group when this run started it (undefined when reused or given). */
+  elasticsearchProcessGroup: number | undefined;
   /** CAUSEWAY_TEST_* variables for child processes. */
   env: Record<string, string>;
 }
@@ -41,6 +43,7 @@ export function startServices() {
         elasticsearchUrl: get('CAUSEWAY_TEST_ES_URL').replace(/\/+$/, ''),
         kafkaBrokers: get('CAUSEWAY_TEST_KAFKA_BROKERS'),
         amqpUrl: get('CAUSEWAY_TEST_AMQP_URL'),
+        elasticsearchProcessGroup: handles.find((handle) => handle.id === 'elasticsearch')?.processGroup,
         env,
       };
     },

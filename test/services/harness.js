@@ -21,6 +21,7 @@ const GIVEN_ADDRESS_TIMEOUT_MS = 30_000;
  * @property {string} envVar
  * @property {string} address
  * @property {'env' | 'reused' | 'started'} source
+ * @property {number} [processGroup] the server's process group, only when this harness started it (source 'started')
  * @property {Record<string, string>} [extraEnv] more variables for the tests (ServiceDefinition.extraEnvironment)
  */
 
@@ -49,9 +50,12 @@ export function createHarness({ config, owner, log }) {
    */
   async function ensureOne(service) {
     const say = (/** @type {string} */ line) => log(`${service.name}: ${line}`);
+    /** @type {number | undefined} */
+    let processGroup;
     const handle = async (/** @type {string} */ address, /** @type {ServiceHandle['source']} */ source) => {
       /** @type {ServiceHandle} */
       const result = { id: service.id, name: service.name, envVar: service.envVar, address, source };
+      if (source === 'started' && processGroup !== undefined) result.processGroup = processGroup;
       if (service.extraEnvironment) result.extraEnv = await service.extraEnvironment(address, config, say);
       return result;
     };
@@ -103,6 +107,7 @@ export function createHarness({ config, owner, log }) {
       unregisteredDirs.delete(dir);
       /** @type {import('./types.js').StartedRecord} */
       const record = { service: service.id, owner, ownerPid: process.pid, startedAt: new Date().toISOString(), ...partial };
+      processGroup = record.pid;
       writeRecord(config, record);
       // stop() already ran (Ctrl-C while we were still installing): do not leave it behind.
       if (stopping) void stopRecord(config, record).catch(() => {});
