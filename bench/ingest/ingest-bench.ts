@@ -115,17 +115,17 @@ async function elasticsearchIngest(
   let docs: StoredDoc[] | undefined;
   let docsPrefix = '';
   try {
-    if (services.elasticsearchProcessGroup !== undefined) {
-      // An Elasticsearch this run just started indexes slowly for minutes (its JIT still warming):
-      // the first full collector run on one read 3.1k spans/s in all four runs that had one, against
-      // 4.3k–7.8k later, and a warm-up over a quarter of the requests did not help. One untimed
-      // full-size run first: both sides then face an Elasticsearch that has been working.
-      const warmPrefix = `bench-warm-${runId}`;
-      prefixes.push(warmPrefix);
-      const warm = await collectorRun(services, requests, warmup, warmPrefix, []);
-      log(`ingest: warming up the Elasticsearch this run started: an untimed collector run, ${Math.round(warm.spansPerSecond)} spans/s`);
-      await deleteIndexPrefix(services.elasticsearchUrl, warmPrefix);
-    }
+    // An Elasticsearch that has not been indexing for a while (freshly started, or idle since)
+    // indexes slowly for minutes, its JIT still warming: the first full collector run on a freshly
+    // started one read ~3.1k spans/s in all four pinned runs, against 4.3k–7.8k later, and round 0
+    // read 0.24 on one that had been up, idle, for 15 minutes. A warm-up over a quarter of the
+    // requests did not help. One untimed full-size run first, always: both sides then face an
+    // Elasticsearch that has been working.
+    const warmPrefix = `bench-warm-${runId}`;
+    prefixes.push(warmPrefix);
+    const warm = await collectorRun(services, requests, warmup, warmPrefix, []);
+    log(`ingest: warming Elasticsearch up with an untimed collector run: ${Math.round(warm.spansPerSecond)} spans/s`);
+    await deleteIndexPrefix(services.elasticsearchUrl, warmPrefix);
     // Alternate which goes first so drift in machine load falls on both sides. Round 0 starts with
     // the collector: the bare loop re-indexes the documents it stored.
     for (let round = 0; round < rounds; round++) {
