@@ -7,8 +7,8 @@
  *
  * A row is the array of its values in its table's column order (`RowValues`), bound as positional
  * parameters. Structured clone writes every key of every object and the thread re-creates each
- * object key by key; arrays cost about half (`v8.serialize` of 2,500 span rows: 1.3–1.5 against
- * 2.6–4.8 µs per row to serialize, 3.3–3.8 against 5.6–5.7 µs per row to deserialize).
+ * object key by key: with arrays, the correlator and this store used 8–10 % less CPU per span in
+ * `bench/ingest/correlator-micro.ts` (docs/performance.md, ninth round).
  *
  * Each call is one transaction (one fsync at `synchronous=FULL`): all of it or none of it.
  */
