@@ -52,15 +52,7 @@ interface CollectorRun {
 export async function runIngestBench(report: Report, services: ServiceAddresses, sizes: IngestSizes, options: IngestOptions): Promise<void> {
   const stores = (process.env.CAUSEWAY_BENCH_INGEST_STORES ?? 'sqlite,elasticsearch').split(',').map((name) => name.trim());
   // Checked before anything runs: a flag that would silently measure the shared set-up is an error.
-  if (options.pinElasticsearch && !stores.includes('elasticsearch')) {
-    throw new Error('--pin-elasticsearch: CAUSEWAY_BENCH_INGEST_STORES leaves Elasticsearch out, so there is nothing to pin');
-  }
-  if (options.pinElasticsearch && services.elasticsearchProcessGroup === undefined) {
-    throw new Error(
-      '--pin-elasticsearch pins only an Elasticsearch this run starts itself, and this one was reused or given by ' +
-        'CAUSEWAY_TEST_ES_URL: stop it (node test/services/cli.js down) or unset the variable, then run again',
-    );
-  }
+  const pinGroup = options.pinElasticsearch ? pinnableElasticsearch(services, stores) : undefined;
   const runId = Date.now().toString(16).slice(-8);
   const spanCount = sizes.requests * SPANS_PER_REQUEST;
   log(`ingest: generating ${spanCount} spans in ${sizes.requests} OTLP requests`);
@@ -73,7 +65,7 @@ export async function runIngestBench(report: Report, services: ServiceAddresses,
   let retries = 0;
   if (stores.includes('sqlite')) retries += await sqliteIngest(report, services, requests, warmup, profileFlags('sqlite'));
   if (stores.includes('elasticsearch')) {
-    const pinning = options.pinElasticsearch ? pinElasticsearch(services.elasticsearchProcessGroup as number) : undefined;
+    const pinning = pinGroup === undefined ? undefined : pinElasticsearch(pinGroup);
     if (pinning) log(`ingest: Elasticsearch pinned to CPU ${pinning.elasticsearchCpus}, the bench and its collectors to CPU ${pinning.benchCpus}`);
     try {
       retries += await elasticsearchIngest(report, services, requests, warmup, sizes.rounds, profileFlags('elasticsearch'), pinning !== undefined);
@@ -82,6 +74,20 @@ export async function runIngestBench(report: Report, services: ServiceAddresses,
     }
   }
   if (retries > 0) report.note(`ingest: the collector answered 503 (backlog full) ${retries} times; clients waited Retry-After and re-sent`);
+}
+
+/** For `--pin-elasticsearch`: the process group of the Elasticsearch to pin, or why there is none. */
+function pinnableElasticsearch(services: ServiceAddresses, stores: string[]): number {
+  if (!stores.includes('elasticsearch')) {
+    throw new Error('--pin-elasticsearch: CAUSEWAY_BENCH_INGEST_STORES leaves Elasticsearch out, so there is nothing to pin');
+  }
+  if (services.elasticsearchProcessGroup === undefined) {
+    throw new Error(
+      '--pin-elasticsearch pins only an Elasticsearch this run starts itself, and this one was reused or given by ' +
+        'CAUSEWAY_TEST_ES_URL: stop it (node test/services/cli.js down) or unset the variable, then run again',
+    );
+  }
+  return services.elasticsearchProcessGroup;
 }
 
 /** The SQLite figures; returns the 503 retries. */

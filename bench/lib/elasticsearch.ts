@@ -1,10 +1,10 @@
 /** Plain HTTP helpers for Elasticsearch: the bench talks to it directly, without the collector's client. */
 
-export async function esJson<T>(baseUrl: string, path: string, init: { method?: string; body?: unknown; ndjson?: string } = {}): Promise<T> {
+export async function esJson<T>(baseUrl: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
   const response = await fetch(baseUrl + path, {
-    method: init.method ?? (init.body !== undefined || init.ndjson !== undefined ? 'POST' : 'GET'),
-    headers: { 'content-type': init.ndjson !== undefined ? 'application/x-ndjson' : 'application/json' },
-    ...(init.ndjson !== undefined ? { body: init.ndjson } : init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    method: init.method ?? (init.body !== undefined ? 'POST' : 'GET'),
+    headers: { 'content-type': 'application/json' },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`Elasticsearch ${init.method ?? 'GET'} ${path}: ${response.status} ${text.slice(0, 500)}`);

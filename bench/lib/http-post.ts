@@ -36,10 +36,9 @@ export class HttpPoster {
   }
 
   /** One POST; resolves once the whole answer is read, whatever its status. */
-  post(url: string, body: Uint8Array | string, contentType: string): Promise<PostAnswer> {
-    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  post(url: string, body: Uint8Array, contentType: string): Promise<PostAnswer> {
     return new Promise((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent: this.agent, headers: { 'content-type': contentType, 'content-length': bytes.byteLength } }, (response) => {
+      const req = request(url, { method: 'POST', agent: this.agent, headers: { 'content-type': contentType, 'content-length': body.byteLength } }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.once('error', reject);
@@ -49,7 +48,7 @@ export class HttpPoster {
         });
       });
       req.once('error', reject);
-      req.end(bytes);
+      req.end(body);
     });
   }
 
