@@ -22,14 +22,14 @@ const SIZES = {
   quick: {
     ingest: { requests: 40, rounds: 1 },
     overhead: { messages: 1500, rounds: 2 },
-    query: { events: 20_000, samples: 60 },
+    query: { events: 20_000, samples: 60, elasticsearchWarmupSeconds: 20 },
     ui: { events: 1000, repetitions: 3, expandRepetitions: 1 },
     lag: { groups: 2000, partitions: 20, warmupCycles: 10, cycles: 10, fullHistory: false },
   },
   full: {
     ingest: { requests: 400, rounds: 3 },
     overhead: { messages: 10_000, rounds: 3 },
-    query: { events: 1_000_000, samples: 300 },
+    query: { events: 1_000_000, samples: 300, elasticsearchWarmupSeconds: 45 },
     ui: { events: 1000, repetitions: 10, expandRepetitions: 3 },
     lag: { groups: 2000, partitions: 20, warmupCycles: 10, cycles: 30, fullHistory: true },
   },
