@@ -3,6 +3,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { getLineage } from '../../api/queries';
 import { Empty, ErrorMessage, Loading } from '../../components/States';
 import { useApi } from '../../hooks/useApi';
+import { useLayoutEngineWarmUp } from '../../hooks/elk-engine';
 import { collapseLineage, DEFAULT_NODE_BUDGET } from '../../model/collapse';
 import { buildLineageGraph } from '../../model/lineage-graph';
 import { LineageGraph } from './LineageGraph';
@@ -21,6 +22,7 @@ interface LineageViewProps {
 
 export function LineageView({ eventId, depth, onDepthChange, refreshMs, selectedId, onSelect, budget = DEFAULT_NODE_BUDGET }: LineageViewProps) {
   const lineage = useApi((signal) => getLineage(eventId, { direction: 'both', depth }, signal), [eventId, depth], { refreshMs });
+  useLayoutEngineWarmUp();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const graph = useMemo(() => (lineage.data ? buildLineageGraph(lineage.data) : undefined), [lineage.data]);
   const view = useMemo(() => (graph ? collapseLineage(graph, { budget, expanded }) : undefined), [graph, budget, expanded]);

@@ -11,6 +11,7 @@ import { AutoRefreshControl } from '../../components/AutoRefreshControl';
 import { Empty, ErrorMessage, Loading } from '../../components/States';
 import { TimeRangePicker } from '../../components/TimeRangePicker';
 import { useApi } from '../../hooks/useApi';
+import { useLayoutEngineWarmUp } from '../../hooks/elk-engine';
 import { useTimeSettings } from '../../hooks/useTimeSettings';
 import { lagByEdge, type EdgeLag } from '../../model/lag-topology';
 import { resolveTimeRange } from '../../model/time-range';
@@ -22,6 +23,7 @@ export function TopologyPage() {
   const [params, setParams] = useSearchParams();
   const time = useTimeSettings('30s');
   const topology = useApi((signal) => getTopology(resolveTimeRange(time.range, Date.now()), signal), time.range, { refreshMs: time.refreshMs });
+  useLayoutEngineWarmUp();
   const graph = useMemo(() => {
     if (!topology.data) return undefined;
     const rangeMs = Date.parse(topology.data.to) - Date.parse(topology.data.from);
