@@ -1,6 +1,7 @@
 /**
  * One ELK layout engine for the app, running in a web worker so laying out a large lineage does
- * not freeze the page. Created on first use; the worker script is a separate asset.
+ * not freeze the page. Created by the first layout, or earlier by a page warming it up; the worker
+ * script is a separate asset.
  */
 import { useEffect } from 'react';
 import ELK, { type ELK as ElkEngine } from 'elkjs/lib/elk-api';
