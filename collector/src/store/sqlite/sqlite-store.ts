@@ -7,8 +7,8 @@
  * so the cost is per batch, not per record. The one exception is `putSpans` with
  * `deferVisibility` on the threaded writer: it resolves once the write is queued, and
  * `makeSpansVisible` resolves when every such write committed (or rejects with the first failure),
- * so the correlator derives a batch while its spans are written. This thread's connection also
- * takes the WAL checkpoints off the writer thread (see writer.ts).
+ * so the correlator derives a batch while its spans are written. The WAL checkpoints run on a
+ * thread of their own (checkpointer.ts).
  *
  * Lists of ids reach SQL as one JSON parameter expanded by `json_each`, so every look-up is one
  * prepared statement whatever the number of ids (no bound-parameter limit, no chunking).
@@ -46,6 +46,7 @@ import {
   type SpanRow,
 } from './rows.js';
 import { openConnection } from './connection.js';
+import { CheckpointThread } from './checkpointer.js';
 import { CHECKPOINT_INTERVAL_MS, InlineWriter, WorkerWriter, type SqliteWriter } from './writer.js';
 import { READS, SEARCH_FILTERS, searchSql, type SearchFilter } from './queries.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
@@ -98,6 +99,8 @@ interface Open {
   deadLetters: SqliteDeadLetters;
   searches: Map<string, Database.Statement<Record<string, unknown>, EventRow>>;
   writer: SqliteWriter;
+  /** For a database file; `:memory:` has no WAL. */
+  checkpoints: CheckpointThread | undefined;
 }
 
 export class SqliteStore implements Store {
@@ -114,6 +117,7 @@ export class SqliteStore implements Store {
     if (this.path !== SQLITE_MEMORY) mkdirSync(dirname(this.path), { recursive: true });
     const db = openConnection(this.path);
     let writer: SqliteWriter | undefined;
+    let checkpoints: CheckpointThread | undefined;
     try {
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > SCHEMA_VERSION) {
@@ -127,17 +131,20 @@ export class SqliteStore implements Store {
       const reads = prepareReads(db);
       if (this.path === SQLITE_MEMORY) writer = new InlineWriter(db);
       else {
-        // A PASSIVE checkpoint copies what it can without waiting for, or blocking, the writer.
+        const thread = new CheckpointThread(this.path);
+        checkpoints = thread;
+        await thread.start();
         const threaded = new WorkerWriter(this.path, {
-          checkpoint: () => db.pragma('wal_checkpoint(PASSIVE)'),
+          checkpoint: () => thread.request(),
           checkpointIntervalMs: CHECKPOINT_INTERVAL_MS,
         });
         writer = threaded;
         await threaded.start();
       }
-      this.open = { ...reads, writer };
+      this.open = { ...reads, writer, checkpoints };
     } catch (err) {
       await writer?.close();
+      await checkpoints?.close();
       db.close();
       throw err;
     }
@@ -149,6 +156,7 @@ export class SqliteStore implements Store {
     if (!open) return;
     // Writes already queued finish first.
     await open.writer.close();
+    await open.checkpoints?.close();
     open.db.close();
   }
 
@@ -362,7 +370,7 @@ export class SqliteStore implements Store {
 }
 
 /** The reads, on the store's own connection. */
-function prepareReads(db: Database.Database): Omit<Open, 'writer'> {
+function prepareReads(db: Database.Database): Omit<Open, 'writer' | 'checkpoints'> {
   return {
     db,
     statements: new Statements(db),

@@ -90,15 +90,6 @@ describe('WorkerWriter', () => {
     expect((await store.listAlertRules()).map((r) => r.id)).toEqual(['after-crash']);
   });
 
-  it('checkpoints on the calling thread after writes, so committed pages reach the database file', async () => {
-    const file = join(dir, 'causeway.db');
-    const before = statSync(file).size;
-    // ~2 MB of spans: far below the writer connection's own checkpoint threshold.
-    const spans = Array.from({ length: 2000 }, (_, i) => makeSpan({ spanId: i.toString(16).padStart(16, '0'), attributes: { pad: 'p'.repeat(1000) } }));
-    await store.putSpans(spans);
-    await vi.waitFor(() => expect(statSync(file).size).toBeGreaterThan(before + 2000 * 1000), { timeout: 5000 });
-  });
-
   it('checkpoints at most once per interval, and once more after the last write', async () => {
     const calls: number[] = [];
     // Intervals far above a write's round trip, so a slow machine cannot reach them by accident.

@@ -12,30 +12,24 @@
  * For `:memory:` (one connection only can see that database), inline on the same connection
  * (`InlineWriter`).
  *
- * Checkpoints (copying committed WAL pages into the database file) are taken off the writer thread:
+ * Checkpoints (copying committed WAL pages into the database file) are kept off the writer thread:
  * on ingest they were about a fifth of its time (~4 KB written per span instead of ~2 KB), and that
  * thread is what bounds SQLite ingest. After answered writes, `WorkerWriter` calls its `checkpoint`
- * option on the caller's thread (the store runs a PASSIVE checkpoint on its reading connection,
- * which never blocks the writer), at most once per `checkpointIntervalMs` (the store uses
- * `CHECKPOINT_INTERVAL_MS`) and always once after the last write. The interval lets one checkpoint
- * copy a page that several writes changed (index and rollup pages are rewritten by every batch)
- * once instead of once per write. It is kept short: a 1 s interval was no faster than none (four
- * alternating pairs), likely because the WAL then restarts from its beginning less often and the
- * reading connection's look-ups in it grow longer. The writer connection checkpoints itself only once
- * the WAL reaches `WRITER_AUTOCHECKPOINT_PAGES` (connection.ts): cheap then, as only the pages not
- * copied yet remain, and it lets the WAL start over from its beginning, so the file stays bounded.
- * The price is the checkpoint's own time on the caller's thread: about 4 ms per ingest batch write
- * here (13 ms at p99, `sqlite-writes-micro.ts`, one checkpoint per write), more on a disk with slow
- * fsync; a checkpointing thread of its own would avoid that at the cost of another V8 isolate's memory.
+ * option (the store hands the request to its checkpoint thread, checkpointer.ts) at most once per
+ * `checkpointIntervalMs` (the store uses `CHECKPOINT_INTERVAL_MS`) and always once after the last
+ * write. The interval lets one checkpoint copy a page that several writes changed (index and rollup
+ * pages are rewritten by every batch) once instead of once per write. It is kept short: a 1 s
+ * interval was no faster than none (four alternating pairs), likely because the WAL then restarts
+ * from its beginning less often and the reading connection's look-ups in it grow longer. The writer
+ * connection checkpoints itself only once the WAL reaches `WRITER_AUTOCHECKPOINT_PAGES`
+ * (connection.ts): cheap then, as only the pages not copied yet remain, and it lets the WAL start
+ * over from its beginning, so the file stays bounded.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { prepareWrites, type SqliteWrites, type WriteName } from './writes.js';
 import type { WriterReply, WriterRequest, WriterWorkerData } from './writer-protocol.js';
+import { workerEntry } from './worker-entry.js';
 
 /**
  * The store's least time between two checkpoints. Full SQLite ingest, ten alternating run pairs
@@ -93,7 +87,7 @@ export interface WorkerWriterOptions {
    * them) and the next write starts a new thread, so memory stays bounded.
    */
   maxHeapMb?: number;
-  /** Runs on this thread after writes were answered; see the file comment. Errors are ignored. */
+  /** Called on this thread after writes were answered, to ask for a checkpoint; see the file comment. Errors are ignored. */
   checkpoint?: () => void;
   /** The least time in ms between two `checkpoint` calls; default 0, once per burst of answered writes. */
   checkpointIntervalMs?: number;
@@ -156,9 +150,8 @@ export class WorkerWriter implements SqliteWriter {
 
   private spawn(): Promise<Worker> {
     const options = { workerData: { path: this.path } satisfies WriterWorkerData, resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb } };
-    const worker = FROM_SOURCE
-      ? new Worker(sourceBootstrap(), { ...options, eval: true })
-      : new Worker(new URL('./writer-worker.js', import.meta.url), options);
+    const { entry, eval: isEval } = workerEntry('./writer-worker', import.meta.url);
+    const worker = new Worker(entry, { ...options, eval: isEval });
     const spawned = new Promise<Worker>((resolve, reject) => {
       const onStartError = (err: Error): void => reject(err);
       worker.once('error', onStartError);
@@ -223,23 +216,4 @@ export class WorkerWriter implements SqliteWriter {
       pending.reject(err);
     }
   }
-}
-
-/**
- * Run from the built package, the thread's entry is the compiled `.js` beside this file. Run from
- * source (tests, benches through tsx or vitest), it is the `.ts` file, loaded through tsx (a root
- * devDependency): registered inside the thread, because Node 20 does not apply a worker's
- * `--import` to its entry.
- */
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-
-function sourceBootstrap(): string {
-  // The ESM build, as the package's export map names it (require.resolve would give the CJS one).
-  const manifestPath = createRequire(import.meta.url).resolve('tsx/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  const api = manifest.exports['./esm/api']?.import.default;
-  if (!api) throw new Error(`tsx (${manifestPath}) exports no ESM 'tsx/esm/api'`);
-  const tsx = pathToFileURL(join(dirname(manifestPath), api)).href;
-  const entry = new URL('./writer-worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
 }
