@@ -2,7 +2,7 @@
  * Micro-benchmark of the SQLite store's write statements alone: what each kind of record costs
  * the writer thread per ingested span, as the writer thread writes them, without the topology rollup
  * triggers, and with the writer checkpointing its own WAL (SQLite's default of every 1,000 pages,
- * as before the reading connection took the checkpoints over). Not part of `npm run bench`; run it
+ * as before the store took the checkpoints off the writer thread). Not part of `npm run bench`; run it
  * directly:
  *
  *   node --import tsx bench/ingest/sqlite-writes-micro.ts [--requests 100] [--rounds 2]
@@ -63,7 +63,7 @@ type Kind = (typeof KINDS)[number];
 
 /**
  * `readerCheckpoints`: a second connection runs a PASSIVE checkpoint after every write, untimed, as
- * the store's reading connection does on its own thread (there at most once per
+ * the store's checkpoint thread does on its own connection (there at most once per
  * `CHECKPOINT_INTERVAL_MS`; here once per write, the upper bound of what checkpoints cost).
  */
 interface VariantOptions {
@@ -152,5 +152,5 @@ for (const name of names) {
 if (checkpointMs.length > 0) {
   const sorted = [...checkpointMs].sort((a, b) => a - b);
   const at = (q: number) => (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(1);
-  console.log(`checkpoints on the reading connection (per write): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms over ${sorted.length}`);
+  console.log(`checkpoints on a second connection (per write): p50 ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms over ${sorted.length}`);
 }

@@ -35,7 +35,7 @@ export function openWriterConnection(path: string): Database.Database {
     // statement journal to undo it alone on error; in temporary files (the default) that made each
     // insert 2–4× slower. The journal of one upsert is a few pages, so memory costs nothing.
     db.pragma('temp_store = MEMORY');
-    // The store's reading connection checkpoints after writes (writer.ts); this is the fallback.
+    // The store's checkpoint thread checkpoints after writes (checkpointer.ts); this is the fallback.
     db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
     return db;
   } catch (err) {

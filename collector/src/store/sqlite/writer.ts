@@ -20,7 +20,7 @@
  * write. The interval lets one checkpoint copy a page that several writes changed (index and rollup
  * pages are rewritten by every batch) once instead of once per write. It is kept short: a 1 s
  * interval was no faster than none (four alternating pairs), likely because the WAL then restarts
- * from its beginning less often and the reading connection's look-ups in it grow longer. The writer
+ * from its beginning less often and the store's look-ups in it grow longer. The writer
  * connection checkpoints itself only once the WAL reaches `WRITER_AUTOCHECKPOINT_PAGES`
  * (connection.ts): cheap then, as only the pages not copied yet remain, and it lets the WAL start
  * over from its beginning, so the file stays bounded.
