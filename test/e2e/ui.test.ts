@@ -127,6 +127,38 @@ describe.skipIf(missing !== undefined && !mustRun)('the Causeway UI in Chromium'
     expect(await edges.count()).toBeGreaterThan(0);
     await browser!.screenshot('topology');
 
+    // Every label sits where the layout left room for it: clear of the nodes and of each other,
+    // and its text fits the size the layout was given (nothing clipped).
+    // The tests compile without the DOM's types: the few members used, as the page has them.
+    interface Drawn {
+      getBoundingClientRect(): { x: number; y: number; width: number; height: number };
+      getAttribute(name: string): string | null;
+      textContent: string | null;
+      scrollWidth: number;
+      clientWidth: number;
+      scrollHeight: number;
+      clientHeight: number;
+    }
+    const boxesOf = (what: string) =>
+      page()
+        .getByTestId(what)
+        .evaluateAll((elements) =>
+          (elements as unknown as Drawn[]).map((element) => {
+            const { x, y, width, height } = element.getBoundingClientRect();
+            const clipped = element.scrollWidth > element.clientWidth || element.scrollHeight > element.clientHeight;
+            return { what: element.getAttribute('aria-label') ?? element.textContent ?? '', x, y, width, height, clipped };
+          }),
+        );
+    const labels = await boxesOf('topology-edge');
+    const drawn = { boxes: [...(await boxesOf('topology-node')), ...labels], clipped: labels.filter((label) => label.clipped).map((label) => label.what) };
+    expect(drawn.clipped).toEqual([]);
+    for (const [i, a] of drawn.boxes.entries()) {
+      for (const b of drawn.boxes.slice(i + 1)) {
+        const overlap = a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5;
+        expect(overlap, `${a.what} overlaps ${b.what}`).toBe(false);
+      }
+    }
+
     // A publish edge (service → destination): every event listed must be one that service published there.
     await page().locator('[data-testid="topology-edge"][data-edge-role="produce"]').first().click();
     const edgeEvents = page().getByTestId('edge-events');

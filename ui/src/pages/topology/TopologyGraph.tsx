@@ -6,6 +6,7 @@ import { ErrorMessage, Loading } from '../../components/States';
 import { useLayout } from '../../hooks/useLayout';
 import type { EdgeLag } from '../../model/lag-topology';
 import type { TopologyGraph as TopologyGraphModel } from '../../model/topology-graph';
+import { edgeLabelContent, edgeLabelSize } from '../../model/topology-edge-label';
 import { TOPOLOGY_NODE_SIZE, topologyEdgeTypes, topologyNodeTypes, type MetricsEdgeType, type TopologyNodeType } from './topology-elements';
 
 interface TopologyGraphProps {
@@ -16,14 +17,19 @@ interface TopologyGraphProps {
   onSelectEdge: (id: string) => void;
 }
 
-/** Wide gaps leave room for the metric labels; wrapping keeps a long pipeline readable. */
-const TOPOLOGY_LAYOUT = { betweenLayers: 130, withinLayer: 56, wrapToAspectRatio: 2.4 };
+/** The layout leaves room for the metric labels itself; wrapping keeps a long pipeline readable. */
+const TOPOLOGY_LAYOUT = { betweenLayers: 40, withinLayer: 40, wrapToAspectRatio: 2.4 };
 
 export function TopologyGraph({ graph, edgeLag, selectedEdgeId, onSelectEdge }: TopologyGraphProps) {
   const layoutNodes = useMemo(() => graph.nodes.map((node) => ({ id: node.id, ...TOPOLOGY_NODE_SIZE })), [graph]);
-  // Wider gaps than the lineage: the metric labels are three lines long and must not overlap
-  // where one destination fans out to several consumers.
-  const { positions, error } = useLayout(layoutNodes, graph.edges, TOPOLOGY_LAYOUT);
+  const labelled = useMemo(() => graph.edges.map((edge) => ({ edge, label: edgeLabelContent(edge, edgeLag.get(edge.id)) })), [graph, edgeLag]);
+  // Each label's size goes into the layout, which places the labels where they overlap nothing
+  // and routes the edges around the nodes (a wrapped pipeline's edges run back between the rows).
+  const layoutEdges = useMemo(
+    () => labelled.map(({ edge, label }) => ({ id: edge.id, source: edge.source, target: edge.target, label: edgeLabelSize(label) })),
+    [labelled],
+  );
+  const { positions, routes, error } = useLayout(layoutNodes, layoutEdges, TOPOLOGY_LAYOUT);
 
   const nodes = useMemo((): TopologyNodeType[] => {
     if (!positions) return [];
@@ -35,15 +41,22 @@ export function TopologyGraph({ graph, edgeLag, selectedEdgeId, onSelectEdge }: 
 
   const edges = useMemo(
     (): MetricsEdgeType[] =>
-      graph.edges.map((edge) => ({
+      labelled.map(({ edge, label }) => ({
         id: edge.id,
         source: edge.source,
         target: edge.target,
         type: 'metrics',
         markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
-        data: { edge, lag: edgeLag.get(edge.id), selected: edge.id === selectedEdgeId, onSelect: onSelectEdge },
+        data: {
+          edge,
+          lag: edgeLag.get(edge.id),
+          label,
+          route: routes?.get(edge.id),
+          selected: edge.id === selectedEdgeId,
+          onSelect: onSelectEdge,
+        },
       })),
-    [graph, edgeLag, selectedEdgeId, onSelectEdge],
+    [labelled, edgeLag, routes, selectedEdgeId, onSelectEdge],
   );
 
   if (error) return <ErrorMessage error={error} what="the graph layout" />;

@@ -1,18 +1,33 @@
 /**
  * React Flow renderers of the topology map: services as boxes, destinations (topics, queues) as
  * pills, and edges whose label is a button carrying throughput, error rate and p99, plus the
- * current lag (and its status when not OK) on consumer edges.
+ * current lag (and its status when not OK) on consumer edges. Edges follow the layout's routes,
+ * and each label sits where the layout left room for it, at the size it was given.
  */
 import { BaseEdge, EdgeLabelRenderer, Handle, Position, getBezierPath, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
 import type { TopologyNode } from '../../api/schemas';
 import { LagStatusBadge } from '../../components/LagStatusBadge';
+import { roundedPolylinePath } from '../../model/edge-path';
 import type { EdgeLag } from '../../model/lag-topology';
+import type { EdgeRoute } from '../../model/layout';
+import { edgeLabelSize, type EdgeLabelContent } from '../../model/topology-edge-label';
 import type { TopologyGraphEdge } from '../../model/topology-graph';
 
 export const TOPOLOGY_NODE_SIZE = { width: 176, height: 48 };
 
 export type TopologyNodeType = Node<{ node: TopologyNode }, 'service' | 'destination'>;
-export type MetricsEdgeType = Edge<{ edge: TopologyGraphEdge; lag?: EdgeLag; selected: boolean; onSelect: (id: string) => void }, 'metrics'>;
+export type MetricsEdgeType = Edge<
+  {
+    edge: TopologyGraphEdge;
+    lag?: EdgeLag;
+    label: EdgeLabelContent;
+    /** Undefined for an edge the current layout has not placed yet (drawn as a curve meanwhile). */
+    route?: EdgeRoute;
+    selected: boolean;
+    onSelect: (id: string) => void;
+  },
+  'metrics'
+>;
 
 function TopologyNodeView({ data }: NodeProps<TopologyNodeType>) {
   const { node } = data;
@@ -29,38 +44,41 @@ function TopologyNodeView({ data }: NodeProps<TopologyNodeType>) {
 }
 
 export function MetricsEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, data }: EdgeProps<MetricsEdgeType>) {
-  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const [curve, curveLabelX, curveLabelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  const routed = data?.route && data.route.points.length >= 2 ? data.route : undefined;
+  const path = routed ? roundedPolylinePath(routed.points) : curve;
   if (!data) return <BaseEdge id={id} path={path} markerEnd={markerEnd} />;
-  const { edge, lag, selected, onSelect } = data;
-  const failing = edge.errorRate > 0;
+  const { edge, lag, label, selected, onSelect } = data;
+  const labelX = routed?.label?.x ?? curveLabelX;
+  const labelY = routed?.label?.y ?? curveLabelY;
+  const { width, height } = edgeLabelSize(label);
   const what = edge.role === 'produce' ? 'published' : `consumed${edge.edge.group ? ` by group ${edge.edge.group}` : ''}`;
   const lagging = lag !== undefined && lag.status !== 'OK';
   const lagWords = lag ? `, consumer ${lag.label}, status ${lag.status}${lagging ? `: ${lag.reason}` : ''}` : '';
+  const [throughput, errors, p99] = label.metrics;
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`${failing ? 'edge-failing' : ''}${selected ? ' edge-selected' : ''}`} />
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`${label.failing ? 'edge-failing' : ''}${selected ? ' edge-selected' : ''}`} />
       <EdgeLabelRenderer>
         <button
           type="button"
-          className={`edge-label metrics${failing || lagging ? ' failing' : ''}${selected ? ' selected' : ''}`}
+          className={`edge-label metrics${label.failing || lagging ? ' failing' : ''}${selected ? ' selected' : ''}`}
           data-testid="topology-edge"
           data-edge-role={edge.role}
           aria-pressed={selected}
           aria-label={`Events ${what}: ${edge.label.throughput}, ${edge.label.errorRate} errors, p99 ${edge.label.p99}${lagWords}. Show events.`}
-          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          style={{ width, height, transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
           onClick={() => onSelect(edge.id)}
         >
-          <span>{edge.label.throughput}</span>
-          <span className={failing ? 'error-text' : undefined}>
-            {failing && <span aria-hidden="true">⚠ </span>}
-            {edge.label.errorRate} err
-          </span>
-          <span>p99 {edge.label.p99}</span>
-          {lag && (
+          <span>{throughput}</span>
+          <span className={label.failing ? 'error-text' : undefined}>{errors}</span>
+          <span>{p99}</span>
+          {lag && label.lag && (
             <span className="edge-lag" data-testid="topology-edge-lag" data-status={lag.status}>
               {lagging && <LagStatusBadge status={lag.status} reason={lag.reason} testId="topology-edge-lag-status" />}
-              <span>{lag.messagesLabel}</span>
-              {lag.ageLabel !== null && <span>{lag.ageLabel}</span>}
+              {label.lag.lines.map((line) => (
+                <span key={line}>{line}</span>
+              ))}
             </span>
           )}
         </button>

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { EdgeLag } from './lag-topology';
+import { buildTopologyGraph } from './topology-graph';
+import { edgeLabelContent, edgeLabelSize } from './topology-edge-label';
+
+const HOUR = 3_600_000;
+const graph = buildTopologyGraph(
+  {
+    from: '2026-11-25T00:00:00.000Z',
+    to: '2026-11-25T01:00:00.000Z',
+    nodes: [
+      { id: 'service:order-service', kind: 'service', name: 'order-service' },
+      { id: 'destination:orders', kind: 'destination', name: 'orders' },
+      { id: 'service:payment-service', kind: 'service', name: 'payment-service' },
+    ],
+    edges: [
+      { from: 'service:order-service', to: 'destination:orders', count: 90, errors: 0, p50Ms: 1, p99Ms: 2.2 },
+      { from: 'destination:orders', to: 'service:payment-service', count: 90, errors: 3, p50Ms: 12, p99Ms: 1234.5, group: 'payment-service' },
+    ],
+  },
+  HOUR,
+);
+const [produce, consume] = graph.edges as [(typeof graph.edges)[0], (typeof graph.edges)[0]];
+
+function lag(status: EdgeLag['status'], ageLabel: string | null): EdgeLag {
+  return { group: 'payment-service', destination: 'orders', status, reason: 'why', lag: 1204, lagSeconds: 45, label: '', messagesLabel: 'lag 1,204', ageLabel };
+}
+
+describe('edgeLabelContent', () => {
+  it('shows throughput, error rate and p99, with a warning sign when messages failed', () => {
+    expect(edgeLabelContent(produce, undefined)).toEqual({ metrics: ['1.5/min', '0% err', 'p99 2.2 ms'], failing: false });
+    expect(edgeLabelContent(consume, undefined).metrics[1]).toMatch(/^⚠ 3(\.3)?% err$/);
+  });
+
+  it('adds the lag lines, and the status only when it is not OK', () => {
+    expect(edgeLabelContent(consume, lag('OK', '45 s')).lag).toEqual({ lines: ['lag 1,204', '45 s'] });
+    expect(edgeLabelContent(consume, lag('STALL', null)).lag).toEqual({ status: 'STALL', lines: ['lag 1,204'] });
+  });
+});
+
+describe('edgeLabelSize', () => {
+  it('grows with each line, the lag lines and the status pill', () => {
+    const plain = edgeLabelSize(edgeLabelContent(consume, undefined));
+    const withLag = edgeLabelSize(edgeLabelContent(consume, lag('OK', '45 s')));
+    const stalled = edgeLabelSize(edgeLabelContent(consume, lag('STALL', '45 s')));
+    expect(withLag.height).toBeGreaterThan(plain.height + 2 * 14);
+    expect(stalled.height).toBeGreaterThan(withLag.height + 14);
+  });
+
+  it('is wide enough for its longest line, and never narrower than the minimum', () => {
+    const long = edgeLabelSize({ metrics: ['1.5/min', '0% err', 'p99 12,345.6 ms'], failing: false });
+    const short = edgeLabelSize({ metrics: ['1/s', '0% err', 'p99 1 ms'], failing: false });
+    expect(long.width).toBeGreaterThanOrEqual('p99 12,345.6 ms'.length * 6.5);
+    expect(short.width).toBe(72);
+  });
+});
