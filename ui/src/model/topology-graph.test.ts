@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Topology } from '../api/schemas';
 import { buildTopologyGraph, edgeEventSearch, formatThroughput } from './topology-graph';
+import { HOUR, sampleTopology } from './topology-fixtures';
 
-const topology: Topology = {
-  from: '2025-01-15T10:00:00.000Z',
-  to: '2025-01-15T11:00:00.000Z',
-  nodes: [
-    { id: 'service:orders', kind: 'service', name: 'orders' },
-    { id: 'destination:orders', kind: 'destination', name: 'orders' },
-    { id: 'service:payments', kind: 'service', name: 'payments' },
-  ],
-  edges: [
-    { from: 'service:orders', to: 'destination:orders', count: 7200, errors: 0, p50Ms: 2, p99Ms: 9.5 },
-    { from: 'destination:orders', to: 'service:payments', group: 'payments', count: 120, errors: 6, p50Ms: 40, p99Ms: 1530 },
-    { from: 'destination:orders', to: 'service:ghost', count: 1, errors: 0, p50Ms: 1, p99Ms: 1 },
-  ],
-};
-const HOUR = 3_600_000;
+const topology = sampleTopology;
 
 describe('formatThroughput', () => {
   it('uses the largest unit with a rate of at least one', () => {
