@@ -97,4 +97,3 @@ describe('layoutLeftToRight', () => {
     for (const edge of edges) expect(routes.get(edge.id)?.points.length, edge.id).toBeGreaterThanOrEqual(2);
   });
 });
-
