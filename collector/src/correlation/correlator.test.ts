@@ -2,6 +2,9 @@
  * The correlator over the real SQLite store: spans of one chain arriving in every order, in
  * separate requests, twice, must end in exactly the records the whole chain gives at once.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SpanRecord } from '../model/span.js';
 import { createStore } from '../store/index.js';
@@ -149,6 +152,25 @@ describe('Correlator over SQLite', () => {
     await correlator.ingest([orderSend!]);
     expect((await store.getEvents([chain.orderEventIds[0]!]))[0]?.producerService).toBe('orders');
     expect((await store.getDeliveries([chain.orderEventIds[0]!]))[0]?.queueMs).toBe(20);
+  });
+
+  it.each(STYLES)('%s in overlapping calls on a database file (threaded writer) end as one request derives them', async (_name, makeChain) => {
+    const chain = makeChain(45);
+    const expected = await arrive([chain.spans], chain);
+    const dir = mkdtempSync(join(tmpdir(), 'causeway-correlator-'));
+    const store = createStore({ url: `sqlite:${join(dir, 'causeway.db')}` });
+    try {
+      await store.init();
+      expect(store.deferredSpanVisibility).toBe(true);
+      const correlator = new Correlator(store);
+      // One span per call, in reverse, all in flight at once (the ingest pipeline keeps up to three):
+      // each call's reads run before the earlier calls' spans were committed.
+      await Promise.all([...chain.spans].reverse().map((span) => correlator.ingest([structuredClone(span)])));
+      expect(await snapshot(store, chain)).toEqual(expected);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('accepts an empty batch', async () => {

@@ -8,3 +8,12 @@ import type { Store } from '../store/store.js';
  * 18.1k vs 19.8k and 16.3k spans/s).
  */
 export const BATCH_SPANS: Record<Store['kind'], number> = { sqlite: 2500, elasticsearch: 5000 };
+
+/**
+ * Batches the ingest pipeline keeps in the correlator at once, by store. On SQLite three keep the
+ * collector's thread, the writer thread and the checkpoint thread busier than two: full SQLite
+ * ingest, 11 alternating pairs, median 24.1k against 22.7k spans/s, faster in 9 pairs, peak RSS
+ * 266–279 against 257–270 MB (docs/performance.md, eleventh round). Elasticsearch keeps two: its
+ * batches are twice as large, and its peak RSS is already 263–279 MB.
+ */
+export const BATCHES_IN_FLIGHT: Record<Store['kind'], number> = { sqlite: 3, elasticsearch: 2 };

@@ -1,10 +1,11 @@
 /**
  * The ingest pipeline between `POST /v1/traces` and the correlator: `submit` makes a batch durable
  * in the write-ahead log (so the HTTP 2xx is a promise kept across crashes) and one worker feeds
- * WAL entries, in order, to `process`, with up to `batchesInFlight` (2) batches in it at once and
- * completion strictly in order. The correlator derives records from what is already stored; it
- * copes with the overlap itself (serial stages, spans of unfinished batches held in memory), and
- * overlapping lets a slow store's writes for one batch run while the next is derived.
+ * WAL entries, in order, to `process`, with up to `batchesInFlight` batches in it at once (default
+ * 2; the collector sets it per store, batch-spans.ts) and completion strictly in order. The
+ * correlator derives records from what is already stored; it copes with the overlap itself (serial
+ * stages, spans of unfinished batches held in memory), and overlapping lets a slow store's writes
+ * for one batch run while the next is derived.
  *
  * The backlog lives on disk, not in memory: queued entries are references into the WAL and are read
  * back when their turn comes (only the newest entries, about one batch per slot, are kept in memory,

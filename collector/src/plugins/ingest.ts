@@ -9,7 +9,7 @@ import fp from 'fastify-plugin';
 import { Correlator } from '../correlation/index.js';
 import { IngestPipeline } from '../ingest/pipeline.js';
 import type { CollectorConfig } from '../config.js';
-import { BATCH_SPANS } from '../ingest/batch-spans.js';
+import { BATCH_SPANS, BATCHES_IN_FLIGHT } from '../ingest/batch-spans.js';
 
 
 declare module 'fastify' {
@@ -25,6 +25,7 @@ export default fp(
       walDir: join(opts.config.dataDir, 'wal'),
       process: (spans) => correlator.ingest(spans),
       maxBatchSpans: BATCH_SPANS[app.store.kind],
+      batchesInFlight: BATCHES_IN_FLIGHT[app.store.kind],
       log: app.log,
     });
     await pipeline.start();
