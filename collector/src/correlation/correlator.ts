@@ -68,11 +68,11 @@ export class Correlator {
   /**
    * Store `spans` and re-derive what they touch; resolves once all of it is durable. Calls may
    * overlap (the ingest pipeline keeps two or three batches in flight): each goes through two
-   * stages, each stage serial across calls and in call order — reading, writing the spans and deriving; then
-   * writing the derived records and making the spans visible. The next batch is derived while this
-   * one's records are written; its reads are completed from the spans held in memory until the
-   * refresh covering them has landed (`UnrefreshedBatches`), and derived records are written in
-   * call order, so the same records come out as with one call at a time.
+   * stages, each stage serial across calls and in call order — reading, writing the spans and
+   * deriving; then writing the derived records and making the spans visible. The next batch is
+   * derived while this one's records are written; its reads are completed from the spans held in
+   * memory until the refresh covering them has landed (`UnrefreshedBatches`), and derived records
+   * are written in call order, so the same records come out as with one call at a time.
    */
   async ingest(spans: SpanRecord[]): Promise<void> {
     if (spans.length === 0) return;
