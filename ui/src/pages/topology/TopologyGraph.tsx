@@ -22,11 +22,18 @@ const TOPOLOGY_LAYOUT = { betweenLayers: 40, withinLayer: 40, wrapToAspectRatio:
 
 export function TopologyGraph({ graph, edgeLag, selectedEdgeId, onSelectEdge }: TopologyGraphProps) {
   const layoutNodes = useMemo(() => graph.nodes.map((node) => ({ id: node.id, ...TOPOLOGY_NODE_SIZE })), [graph]);
-  const labelled = useMemo(() => graph.edges.map((edge) => ({ edge, label: edgeLabelContent(edge, edgeLag.get(edge.id)) })), [graph, edgeLag]);
+  const labelled = useMemo(
+    () =>
+      graph.edges.map((edge) => {
+        const label = edgeLabelContent(edge, edgeLag.get(edge.id));
+        return { edge, label, labelSize: edgeLabelSize(label) };
+      }),
+    [graph, edgeLag],
+  );
   // Each label's size goes into the layout, which places the labels where they overlap nothing
   // and routes the edges around the nodes (a wrapped pipeline's edges run back between the rows).
   const layoutEdges = useMemo(
-    () => labelled.map(({ edge, label }) => ({ id: edge.id, source: edge.source, target: edge.target, label: edgeLabelSize(label) })),
+    () => labelled.map(({ edge, labelSize }) => ({ id: edge.id, source: edge.source, target: edge.target, label: labelSize })),
     [labelled],
   );
   const { positions, routes, error } = useLayout(layoutNodes, layoutEdges, TOPOLOGY_LAYOUT);
@@ -41,7 +48,7 @@ export function TopologyGraph({ graph, edgeLag, selectedEdgeId, onSelectEdge }: 
 
   const edges = useMemo(
     (): MetricsEdgeType[] =>
-      labelled.map(({ edge, label }) => ({
+      labelled.map(({ edge, label, labelSize }) => ({
         id: edge.id,
         source: edge.source,
         target: edge.target,
@@ -51,6 +58,7 @@ export function TopologyGraph({ graph, edgeLag, selectedEdgeId, onSelectEdge }: 
           edge,
           lag: edgeLag.get(edge.id),
           label,
+          labelSize,
           route: routes?.get(edge.id),
           selected: edge.id === selectedEdgeId,
           onSelect: onSelectEdge,

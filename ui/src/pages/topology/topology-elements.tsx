@@ -10,7 +10,7 @@ import { LagStatusBadge } from '../../components/LagStatusBadge';
 import { roundedPolylinePath } from '../../model/edge-path';
 import type { EdgeLag } from '../../model/lag-topology';
 import type { EdgeRoute } from '../../model/layout';
-import { edgeLabelSize, type EdgeLabelContent } from '../../model/topology-edge-label';
+import type { EdgeLabelContent } from '../../model/topology-edge-label';
 import type { TopologyGraphEdge } from '../../model/topology-graph';
 
 export const TOPOLOGY_NODE_SIZE = { width: 176, height: 48 };
@@ -21,6 +21,8 @@ export type MetricsEdgeType = Edge<
     edge: TopologyGraphEdge;
     lag?: EdgeLag;
     label: EdgeLabelContent;
+    /** The size the layout made room for (`edgeLabelSize`); the label is drawn at it. */
+    labelSize: { width: number; height: number };
     /** Undefined for an edge the current layout has not placed yet (drawn as a curve meanwhile). */
     route?: EdgeRoute;
     selected: boolean;
@@ -44,14 +46,15 @@ function TopologyNodeView({ data }: NodeProps<TopologyNodeType>) {
 }
 
 export function MetricsEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, data }: EdgeProps<MetricsEdgeType>) {
-  const [curve, curveLabelX, curveLabelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const routed = data?.route && data.route.points.length >= 2 ? data.route : undefined;
-  const path = routed ? roundedPolylinePath(routed.points) : curve;
+  // Every topology edge is laid out with its label; one the current layout has not routed yet
+  // (new since the last layout) is drawn as a curve, its label at the middle, until the next.
+  const [path, labelX, labelY] = routed?.label
+    ? [roundedPolylinePath(routed.points), routed.label.x, routed.label.y]
+    : getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   if (!data) return <BaseEdge id={id} path={path} markerEnd={markerEnd} />;
-  const { edge, lag, label, selected, onSelect } = data;
-  const labelX = routed?.label?.x ?? curveLabelX;
-  const labelY = routed?.label?.y ?? curveLabelY;
-  const { width, height } = edgeLabelSize(label);
+  const { edge, lag, label, labelSize, selected, onSelect } = data;
+  const { width, height } = labelSize;
   const what = edge.role === 'produce' ? 'published' : `consumed${edge.edge.group ? ` by group ${edge.edge.group}` : ''}`;
   const lagging = lag !== undefined && lag.status !== 'OK';
   const lagWords = lag ? `, consumer ${lag.label}, status ${lag.status}${lagging ? `: ${lag.reason}` : ''}` : '';
