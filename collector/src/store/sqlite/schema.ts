@@ -12,8 +12,11 @@ import { TOPOLOGY_ROLLUP_SQL } from './topology-rollup-sql.js';
  * Bumped when the schema changes incompatibly; a newer database is refused, not misread.
  * 2: topology rollups kept by triggers. A collector of version 1 writes with INSERT OR REPLACE,
  * whose implicit delete fires no trigger, so it would count rewritten records twice: it must refuse.
+ * 3: coarser rollup levels complete up to a bound and compacted from finer ones. A collector of
+ * version 2 would add back its triggers (which add every record to every level) beside the new
+ * ones and count records twice: it must refuse too. Opening a version-2 database drops them.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS spans (
@@ -190,6 +193,7 @@ CREATE INDEX IF NOT EXISTS redrive_audit_by_dead_letter ON redrive_audit (dead_l
 CREATE INDEX IF NOT EXISTS redrive_audit_by_event ON redrive_audit (event_id, at);
 
 -- Topology rollups per time bucket, edge key and latency bucket, kept by triggers on events and
--- deliveries; built from the tables on open when missing (topology-rollup-sql.ts).
+-- deliveries and by compaction into coarser levels; built from the tables on open when missing
+-- (topology-rollup-sql.ts).
 ${TOPOLOGY_ROLLUP_SQL}
 `;

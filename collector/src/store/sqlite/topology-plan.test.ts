@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_OUTCOMES } from '../topology-math.js';
-import { histogramPercentile, planRange, type RangePlan } from './topology-plan.js';
+import { completeUntilAt, histogramPercentile, planRange, UNBOUNDED, type RangePlan } from './topology-plan.js';
 import { ROLLUP_ERROR_OUTCOMES, ROLLUP_LEVELS_MS } from './topology-rollup-sql.js';
 
 const MINUTE = 60_000;
@@ -47,6 +47,32 @@ describe('planRange', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('reads a level only where it is complete, and still counts every time once', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const wrong: string[] = [];
+    for (let round = 0; round < 300; round += 1) {
+      const now = base + random() * 3 * 24 * HOUR;
+      const completeUntil = completeUntilAt(now, levels, random() * 2 * HOUR);
+      const from = now - random() * 2 * 24 * HOUR;
+      const to = Math.min(now + HOUR, from + random() * 30 * HOUR);
+      const plan = planRange(from, to, levels, completeUntil);
+      levels.forEach((_, i) => {
+        for (const slot of [plan.slots[2 * i], plan.slots[2 * i + 1]]) {
+          if (slot && slot.from < slot.to && slot.to > (completeUntil[i] as number)) wrong.push(`level ${i} read past its bound in round ${round}`);
+        }
+      });
+      const probes = [from, to];
+      for (let i = 0; i < 40; i += 1) probes.push(from + random() * (to - from));
+      for (const bound of completeUntil) if (bound !== UNBOUNDED) probes.push(bound - 0.5, bound, bound + 0.5);
+      for (const time of probes) {
+        const expected = time >= from && time <= to ? 1 : 0;
+        if (timesCounted(plan, time, levels) !== expected) wrong.push(`time ${time} in [${from}, ${to}], round ${round}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('answers a long range from the coarsest buckets and reads raw only the partial minutes', () => {
     const from = base + 90 * MINUTE + 30_000;
     const plan = planRange(from, from + 24 * HOUR, levels);
@@ -62,6 +88,23 @@ describe('planRange', () => {
     const short = planRange(base + 5, base + 20_000, levels);
     expect(short.slots.every((slot) => slot.from === slot.to)).toBe(true);
     expect(short.rawRight).toEqual({ from: base + 5, to: base + 20_000 });
+  });
+});
+
+describe('completeUntilAt', () => {
+  const levels = ROLLUP_LEVELS_MS;
+
+  it('keeps the finest level whole and each coarser one complete up to a boundary behind the clock', () => {
+    const now = Date.UTC(2026, 4, 3, 13, 47, 12);
+    const bounds = completeUntilAt(now, levels, 15 * MINUTE);
+    expect(bounds).toEqual([UNBOUNDED, Date.UTC(2026, 4, 3, 13, 30), Date.UTC(2026, 4, 3, 13), Date.UTC(2026, 4, 3, 12)]);
+    bounds.forEach((bound, i) => {
+      if (i > 0) {
+        expect(bound % (levels[i] as number)).toBe(0);
+        expect(bound).toBeLessThanOrEqual(bounds[i - 1] as number);
+      }
+    });
+    expect(completeUntilAt(5 * MINUTE, levels, 15 * MINUTE)).toEqual([UNBOUNDED, 0, 0, 0]);
   });
 });
 

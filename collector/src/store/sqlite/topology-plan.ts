@@ -36,11 +36,16 @@ function alignDown(time: number, size: number): number {
   return aligned > time ? aligned - size : aligned;
 }
 
+/** `completeUntil` of a level that always holds every record (the finest). */
+export const UNBOUNDED = 8.64e15;
+
 /**
  * Splits `[from, to]` into whole buckets (coarsest first, finer towards the edges) and raw edges.
  * `levels` are bucket sizes, finest first, each dividing the next. Rollups hold times ≥ 0 only.
+ * `completeUntil[i]` (a multiple of `levels[i]`, not decreasing towards finer levels): level i holds
+ * the buckets that start before it, and only those; buckets past it are read from finer levels.
  */
-export function planRange(from: number, to: number, levels: readonly number[]): RangePlan {
+export function planRange(from: number, to: number, levels: readonly number[], completeUntil: readonly number[] = []): RangePlan {
   const slots: SlotRange[] = levels.flatMap(() => [EMPTY, EMPTY]);
   const nothing: RangePlan = { slots, rawLeft: { from: 0, to: 0 }, rawRight: { from: 1, to: 0 } };
   if (!(from <= to)) return nothing;
@@ -49,7 +54,7 @@ export function planRange(from: number, to: number, levels: readonly number[]): 
   for (let i = levels.length - 1; i >= 0; i -= 1) {
     const size = levels[i] as number;
     const lo = alignUp(start, size);
-    const hi = alignDown(to, size);
+    const hi = alignDown(Math.min(to, completeUntil[i] ?? UNBOUNDED), size);
     if (covered) {
       // Finer buckets between the range's edges and what the coarser levels cover.
       if (lo < covered.lo) slots[2 * i] = { from: lo, to: covered.lo };
@@ -82,4 +87,19 @@ export function histogramPercentile(buckets: readonly HistogramBucket[], total: 
     if (seen >= rank && bucket.count > 0) return bucket.sumUs / bucket.count / 1000;
   }
   return 0;
+}
+
+/**
+ * Where each level is to be complete at `now`: the finest always (`UNBOUNDED`), each coarser one up
+ * to the last bucket boundary at or before `now - delayMs`, and never past the level finer than it
+ * (which it is compacted from). A level stays behind `now` so that records arriving in time take the
+ * cheap path, into the finest level only (topology-rollup-sql.ts).
+ */
+export function completeUntilAt(now: number, levels: readonly number[], delayMs: number): number[] {
+  let bound = Math.max(0, now - delayMs);
+  return levels.map((size, i) => {
+    if (i === 0) return UNBOUNDED;
+    bound = alignDown(bound, size);
+    return bound;
+  });
 }

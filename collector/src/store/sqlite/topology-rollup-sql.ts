@@ -1,14 +1,24 @@
 /**
- * Topology rollups kept inside SQLite by triggers, so that a topology query reads a few thousand
+ * Topology rollups kept inside SQLite, so that a topology query reads a few thousand
  * pre-aggregated rows instead of every delivery of the range.
  *
  * One rollup row per (time level, bucket start, edge key, latency bucket) holds the count, the
  * errors and the sum of latencies (in whole microseconds, so that adding and subtracting are exact)
- * of the records whose time falls in `[start, start + level_ms)`. Triggers on `events` and
- * `deliveries` keep it equal to the tables: AFTER INSERT adds the row, AFTER UPDATE (only when a
- * column the topology reads changed) subtracts the old row and adds the new, AFTER DELETE
- * subtracts. The store writes with `INSERT … ON CONFLICT DO UPDATE … WHERE <changed>`, so a re-sent
- * record that changed nothing fires no trigger at all. Rows that reach a count of 0 are deleted.
+ * of the records whose time falls in `[start, start + level_ms)`. Rows that reach a count of 0 are
+ * deleted.
+ *
+ * The finest level (1 min) always equals the tables: triggers on `events` and `deliveries` add a
+ * row on AFTER INSERT, subtract the old and add the new on AFTER UPDATE (only when a column the
+ * topology reads changed), subtract on AFTER DELETE. A coarser level holds the buckets that start
+ * before its `complete_until` (in `topology_level_state`), and none after: the triggers add a
+ * record to it only when its time is before that bound, and the store moves the bound forward by
+ * compacting the level below (`compactSql`: closed buckets summed from finer cells, a few thousand
+ * cells instead of every record). The bounds trail the clock by `COMPACTION_DELAY_MS`, so a record
+ * that arrives in time costs one rollup upsert instead of one per level: the four levels' upserts
+ * were ~13 % of the collector's CPU under SQLite ingest (docs/performance.md, twelfth round). A
+ * late record still goes into every level whose bound it is under. The store writes with
+ * `INSERT … ON CONFLICT DO UPDATE … WHERE <changed>`, so a re-sent record that changed nothing fires
+ * no trigger at all.
  *
  * Latency buckets are logarithmic with ratio GAMMA from 1 µs (bucket 1 holds [1 µs, GAMMA µs)),
  * mirrored for negative latencies (clock skew), with bucket 0 for |latency| < 1 µs. Percentiles are
@@ -16,10 +26,11 @@
  * latencies are equal, otherwise off by less than GAMMA − 1 (2 %) of the exact nearest-rank value,
  * plus at most 0.5 µs of rounding.
  *
- * The level sizes live in `topology_levels`, filled by `SqliteTopology` on open together with the
- * format stamp in `topology_rollup_state`; a database whose stamp differs (older than the rollups,
- * or other levels) is rebuilt from the tables in one write transaction. The bucket expressions are
- * compiled into the triggers: changing GAMMA needs new trigger names and a new format stamp.
+ * The levels and their bounds live in `topology_level_state`, filled by `SqliteTopology` on open
+ * together with the format stamp in `topology_rollup_state`; a database whose stamp differs (older
+ * than the rollups, or other levels) is rebuilt from the tables in one write transaction. The
+ * bucket expressions are compiled into the triggers: changing GAMMA needs new trigger names and a
+ * new format stamp.
  */
 
 const MINUTE = 60_000;
@@ -36,7 +47,17 @@ export const ROLLUP_LEVELS_MS: readonly number[] = [MINUTE, 10 * MINUTE, HOUR, 6
 export const LATENCY_GAMMA = 1.02;
 
 /** Stamped in `topology_rollup_state`: a database with another stamp is rebuilt on open. */
-export const ROLLUP_FORMAT = `v1;gamma=${LATENCY_GAMMA};levels=${ROLLUP_LEVELS_MS.join(',')}`;
+export const ROLLUP_FORMAT = `v2;gamma=${LATENCY_GAMMA};levels=${ROLLUP_LEVELS_MS.join(',')}`;
+
+/**
+ * How far the coarser levels' bounds trail the clock: records up to this old when they arrive go
+ * into the finest level only. A topology read then takes up to ~this long of 1-minute buckets
+ * where it would have taken 10-minute ones.
+ */
+export const COMPACTION_DELAY_MS = 15 * MINUTE;
+
+/** The least time between two compactions by the writer (`prepareWrites`). */
+export const COMPACTION_INTERVAL_MS = 10_000;
 
 const LN_GAMMA = Math.log(LATENCY_GAMMA).toPrecision(17);
 
@@ -105,12 +126,15 @@ function keySql(source: RollupSource, r: string): string {
   return `(SELECT id FROM topology_keys WHERE kind = '${source.kind}' AND key = ${source.key(r)})`;
 }
 
-/** Adds (`sign` 1) or subtracts (-1) row `r` in every level; times before the epoch are left out. */
+/**
+ * Adds (`sign` 1) or subtracts (-1) row `r` in every level that holds its time: the finest, and
+ * each coarser one whose bound it is under. Times before the epoch are left out.
+ */
 function applySql(source: RollupSource, r: 'NEW' | 'OLD', sign: 1 | -1): string {
   return `INSERT INTO ${source.rollup} (level_ms, start, key_id, bucket, count, errors, latency_sum_us)
     SELECT l.level_ms, ${bucketStartSql(source.time(r), 'l.level_ms')}, k.id, ${latencyBucketSql(source.latency(r))},
       ${sign}, ${sign} * ${source.error(r)}, ${sign} * ${latencyMicrosSql(source.latency(r))}
-    FROM ${keySql(source, r)} AS k, topology_levels l WHERE ${source.time(r)} >= 0
+    FROM ${keySql(source, r)} AS k, topology_level_state l WHERE ${source.time(r)} >= 0 AND ${source.time(r)} < l.complete_until
     ON CONFLICT (level_ms, start, key_id, bucket) DO UPDATE SET count = count + excluded.count,
       errors = errors + excluded.errors, latency_sum_us = latency_sum_us + excluded.latency_sum_us;`;
 }
@@ -119,7 +143,7 @@ function applySql(source: RollupSource, r: 'NEW' | 'OLD', sign: 1 | -1): string 
 function pruneSql(source: RollupSource, r: 'OLD'): string {
   return `DELETE FROM ${source.rollup} WHERE count = 0 AND (level_ms, start, key_id, bucket) IN (
     SELECT l.level_ms, ${bucketStartSql(source.time(r), 'l.level_ms')}, k.id, ${latencyBucketSql(source.latency(r))}
-    FROM ${keySql(source, r)} AS k, topology_levels l);`;
+    FROM ${keySql(source, r)} AS k, topology_level_state l);`;
 }
 
 /**
@@ -130,21 +154,25 @@ function addKeySql(source: RollupSource, r: 'NEW'): string {
   return `INSERT INTO topology_keys (kind, key) VALUES ('${source.kind}', ${source.key(r)}) ON CONFLICT DO NOTHING;`;
 }
 
+/** Trigger names of schema version 2, whose triggers added every record to every level. */
+const EVERY_LEVEL_TRIGGERS = ['insert', 'update', 'delete'];
+
 function triggersSql(source: RollupSource): string {
   const changed = source.watched.map((column) => `OLD.${column} IS NOT NEW.${column}`).join(' OR ');
   const name = `topology_${source.table}`;
   return `
-CREATE TRIGGER IF NOT EXISTS ${name}_insert AFTER INSERT ON ${source.table} BEGIN
+${EVERY_LEVEL_TRIGGERS.map((event) => `DROP TRIGGER IF EXISTS ${name}_${event};`).join('\n')}
+CREATE TRIGGER IF NOT EXISTS ${name}_rollup_insert AFTER INSERT ON ${source.table} BEGIN
   ${addKeySql(source, 'NEW')}
   ${applySql(source, 'NEW', 1)}
 END;
-CREATE TRIGGER IF NOT EXISTS ${name}_update AFTER UPDATE ON ${source.table} WHEN ${changed} BEGIN
+CREATE TRIGGER IF NOT EXISTS ${name}_rollup_update AFTER UPDATE ON ${source.table} WHEN ${changed} BEGIN
   ${applySql(source, 'OLD', -1)}
   ${pruneSql(source, 'OLD')}
   ${addKeySql(source, 'NEW')}
   ${applySql(source, 'NEW', 1)}
 END;
-CREATE TRIGGER IF NOT EXISTS ${name}_delete AFTER DELETE ON ${source.table} BEGIN
+CREATE TRIGGER IF NOT EXISTS ${name}_rollup_delete AFTER DELETE ON ${source.table} BEGIN
   ${applySql(source, 'OLD', -1)}
   ${pruneSql(source, 'OLD')}
 END;`;
@@ -174,19 +202,28 @@ CREATE TABLE IF NOT EXISTS topology_keys (
   key TEXT NOT NULL,
   UNIQUE (kind, key)
 );
--- Time levels rolled up (bucket sizes in ms), set on open.
-CREATE TABLE IF NOT EXISTS topology_levels (level_ms INTEGER PRIMARY KEY);
+-- Time levels rolled up (bucket sizes in ms), set on open, and where each is complete: it holds the
+-- buckets that start before complete_until, and none after (the finest level: all of them).
+CREATE TABLE IF NOT EXISTS topology_level_state (level_ms INTEGER PRIMARY KEY, complete_until INTEGER NOT NULL);
 -- 'format': the ROLLUP_FORMAT the rollups were built with.
 CREATE TABLE IF NOT EXISTS topology_rollup_state (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 ${SOURCES.map(rollupTableSql).join('\n')}
 ${SOURCES.map(triggersSql).join('\n')}
+-- Schema version 2's level list (its triggers, which read it, are dropped above).
+DROP TABLE IF EXISTS topology_levels;
 `;
 
-/** Statements that recompute the rollups from the tables (run in one write transaction). */
-export function rebuildSql(): string[] {
+/**
+ * Statements that recompute the rollups from the tables (run in one write transaction). Levels
+ * already in `topology_level_state` keep their bounds; new ones get `completeUntil` (per level of
+ * `ROLLUP_LEVELS_MS`).
+ */
+export function rebuildSql(completeUntil: readonly number[]): string[] {
   const statements = [
-    'DELETE FROM topology_levels',
-    `INSERT INTO topology_levels (level_ms) VALUES ${ROLLUP_LEVELS_MS.map((ms) => `(${ms})`).join(', ')}`,
+    `DELETE FROM topology_level_state WHERE level_ms NOT IN (${ROLLUP_LEVELS_MS.join(', ')})`,
+    `INSERT INTO topology_level_state (level_ms, complete_until)
+      VALUES ${ROLLUP_LEVELS_MS.map((ms, i) => `(${ms}, ${Math.trunc(completeUntil[i] ?? 0)})`).join(', ')}
+      ON CONFLICT DO NOTHING`,
   ];
   for (const source of SOURCES) {
     statements.push(
@@ -196,14 +233,42 @@ export function rebuildSql(): string[] {
         SELECT l.level_ms, ${bucketStartSql(source.time('r'), 'l.level_ms')} AS start, k.id, ${latencyBucketSql(source.latency('r'))} AS bucket,
           COUNT(*), SUM(${source.error('r')}), SUM(${latencyMicrosSql(source.latency('r'))})
         FROM ${source.table} r JOIN topology_keys k ON k.kind = '${source.kind}' AND k.key = ${source.key('r')}
-        JOIN topology_levels l
-        WHERE ${source.time('r')} >= 0
+        JOIN topology_level_state l
+        WHERE ${source.time('r')} >= 0 AND ${source.time('r')} < l.complete_until
         GROUP BY l.level_ms, start, k.id, bucket`,
     );
   }
   statements.push(`INSERT OR REPLACE INTO topology_rollup_state (name, value) VALUES ('format', '${ROLLUP_FORMAT}')`);
   return statements;
 }
+
+/**
+ * Moves coarser level `levelMs` to be complete until `@until` (a multiple of it, at most the bound
+ * of the level below): sums that level's cells of the buckets from the current bound to `@until`
+ * into it, then moves the bound. Nothing when `@until` is not past the current bound. Run for each
+ * coarser level in turn, finest first, in one write transaction.
+ */
+export function compactSql(levelMs: number): string[] {
+  const index = ROLLUP_LEVELS_MS.indexOf(levelMs);
+  const finer = ROLLUP_LEVELS_MS[index - 1];
+  if (index < 1 || finer === undefined) throw new Error(`no level finer than ${levelMs} ms to compact from`);
+  const bound = `(SELECT complete_until FROM topology_level_state WHERE level_ms = ${levelMs})`;
+  return [
+    ...SOURCES.map(
+      (source) => `INSERT INTO ${source.rollup} (level_ms, start, key_id, bucket, count, errors, latency_sum_us)
+        SELECT ${levelMs}, f.start - f.start % ${levelMs} AS coarse, f.key_id, f.bucket, SUM(f.count), SUM(f.errors), SUM(f.latency_sum_us)
+        FROM ${source.rollup} f
+        WHERE f.level_ms = ${finer} AND f.start >= ${bound} AND f.start < @until
+        GROUP BY coarse, f.key_id, f.bucket
+        ON CONFLICT (level_ms, start, key_id, bucket) DO UPDATE SET count = count + excluded.count,
+          errors = errors + excluded.errors, latency_sum_us = latency_sum_us + excluded.latency_sum_us`,
+    ),
+    `UPDATE topology_level_state SET complete_until = @until WHERE level_ms = ${levelMs} AND complete_until < @until`,
+  ];
+}
+
+/** The bound of every level, finest first, in `ROLLUP_LEVELS_MS` order. */
+export const LEVEL_STATE_SQL = 'SELECT level_ms AS levelMs, complete_until AS completeUntil FROM topology_level_state ORDER BY level_ms';
 
 /**
  * A topology read: every slot (one level, a range of bucket starts) and the two raw edges, merged

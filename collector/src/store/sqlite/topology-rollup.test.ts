@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DeliveryRecord, EventRecord } from '../store.js';
 import { HOUR, MINUTE, delivery, event } from '../contract/records.js';
 import { SqliteStore } from './sqlite-store.js';
-import { ensureRollups } from './topology.js';
+import { ensureRollups, prepareCompaction } from './topology.js';
+import { ROLLUP_LEVELS_MS } from './topology-rollup-sql.js';
 import { deliveryLatencyMs, nearestRank } from '../topology-math.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'causeway-topology-rollup-'));
@@ -28,7 +29,8 @@ function rebuiltRows(db: Database.Database): unknown[] {
   try {
     db.transaction(() => {
       db.prepare("DELETE FROM topology_rollup_state WHERE name = 'format'").run();
-      ensureRollups(db);
+      // At time 0: the levels keep their bounds and nothing is compacted, as in the stored rollups.
+      ensureRollups(db, 0);
       rows = rollupRows(db);
       throw new Error('rollback');
     })();
@@ -38,12 +40,28 @@ function rebuiltRows(db: Database.Database): unknown[] {
   return rows;
 }
 
-function randomRecords(count: number, seed: number): { events: EventRecord[]; deliveries: DeliveryRecord[] } {
+function levelBounds(db: Database.Database): Map<number, number> {
+  const rows = db.prepare('SELECT level_ms AS level, complete_until AS bound FROM topology_level_state').all() as { level: number; bound: number }[];
+  return new Map(rows.map((row) => [row.level, row.bound]));
+}
+
+/** Deliveries per consumer edge with a time in `[from, to]`, as the topology counts them. */
+function exactConsumerCounts(deliveries: readonly DeliveryRecord[], from: number, to: number): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const d of deliveries) {
+    if (d.receivedAt < from || d.receivedAt > to) continue;
+    const key = JSON.stringify([d.destination ?? '', d.service, d.group ?? null]);
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function randomRecords(count: number, seed: number, start = START, spreadMs = 3 * HOUR): { events: EventRecord[]; deliveries: DeliveryRecord[] } {
   let state = seed;
   const random = () => (state = (state * 16807) % 2147483647) / 2147483647;
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const events = Array.from({ length: count }, () =>
-    event({ producerService: pick(['a', 'b']), destination: pick(['x', 'y']), publishedAt: START + random() * 3 * HOUR, sendDurationMs: random() * 20, sendError: random() < 0.2 }),
+    event({ producerService: pick(['a', 'b']), destination: pick(['x', 'y']), publishedAt: start + random() * spreadMs, sendDurationMs: random() * 20, sendError: random() < 0.2 }),
   );
   const deliveries = events.map((e) =>
     delivery({
@@ -90,6 +108,73 @@ describe('SQLite topology rollups', () => {
     }
   });
 
+  it('keep each coarser level complete up to its bound while records arrive, change, and the clock moves', async () => {
+    const path = join(dir, 'bounds.db');
+    const store = new SqliteStore(path);
+    await store.init();
+    // Records from 3 h before now to 5 min after: some under the coarser levels' bounds, most not.
+    const now = Date.now();
+    const { events, deliveries } = randomRecords(400, 13, now - 3 * HOUR, 3 * HOUR + 5 * MINUTE);
+    await store.putEvents(events);
+    await store.putDeliveries(deliveries);
+    const ranges = [
+      { from: now - 4 * HOUR, to: now + HOUR },
+      { from: now - 2 * HOUR - 7 * MINUTE, to: now - 5 * MINUTE },
+      { from: now - 50 * MINUTE, to: now },
+    ];
+    const counted = async (target: SqliteStore) => {
+      const results = [];
+      for (const range of ranges) {
+        const { consumers } = await target.topology(range);
+        results.push(Object.fromEntries(consumers.map((row) => [JSON.stringify([row.destination, row.service, row.group ?? null]), row.count])));
+      }
+      return results;
+    };
+    const exact = () => ranges.map((range) => exactConsumerCounts(deliveries, range.from, range.to));
+    expect(await counted(store)).toEqual(exact());
+    // Late: under every bound. Changed: a third moved by an hour, back or forth across the bounds.
+    const late = randomRecords(50, 17, now - 2 * HOUR, 30 * MINUTE);
+    await store.putEvents(late.events);
+    await store.putDeliveries(late.deliveries);
+    deliveries.push(...late.deliveries);
+    deliveries.forEach((d, i) => {
+      if (i % 3 === 0) deliveries[i] = { ...d, receivedAt: d.receivedAt + (i % 2 === 0 ? HOUR : -HOUR), outcome: 'error' };
+    });
+    await store.putDeliveries(deliveries);
+    expect(await counted(store)).toEqual(exact());
+    await store.close();
+
+    const db = new Database(path);
+    try {
+      const before = levelBounds(db);
+      expect(before.get(ROLLUP_LEVELS_MS[0] as number)).toBeGreaterThan(now + 1000 * 24 * HOUR);
+      for (const level of ROLLUP_LEVELS_MS.slice(1)) {
+        const bound = before.get(level) as number;
+        expect(bound % level).toBe(0);
+        expect(bound).toBeLessThanOrEqual(now - 15 * MINUTE);
+        // A coarser level holds no bucket past its bound.
+        for (const table of ROLLUP_TABLES) {
+          expect(db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE level_ms = ? AND start + level_ms > ?`).get(level, bound)).toEqual({ n: 0 });
+        }
+      }
+      expect(rollupRows(db)).toEqual(rebuiltRows(db));
+      // Some rows were written at the finest level only: the coarser levels did get fewer records.
+      const total = (level: number) => db.prepare('SELECT SUM(count) AS n FROM topology_consumer_rollup WHERE level_ms = ?').pluck().get(level) as number;
+      expect(total(ROLLUP_LEVELS_MS[1] as number)).toBeLessThan(total(ROLLUP_LEVELS_MS[0] as number));
+
+      // Eight hours later every record is under every bound: compacted, the rollups still equal the tables.
+      prepareCompaction(db)(now + 8 * HOUR);
+      const after = levelBounds(db);
+      for (const level of ROLLUP_LEVELS_MS.slice(1)) expect(after.get(level)).toBeGreaterThan(now + 5 * MINUTE);
+      expect(total(ROLLUP_LEVELS_MS[3] as number)).toBe(total(ROLLUP_LEVELS_MS[0] as number));
+      db.prepare('DELETE FROM deliveries WHERE rowid % 4 = 0').run();
+      expect(rollupRows(db)).toEqual(rebuiltRows(db));
+      for (const table of ROLLUP_TABLES) expect(db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE count <= 0`).get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+
   it('are built on open for a database written before they existed, once', async () => {
     const path = join(dir, 'older.db');
     const store = new SqliteStore(path);
@@ -102,7 +187,9 @@ describe('SQLite topology rollups', () => {
     // Turn it into a database of the previous schema: no rollup tables, no triggers.
     const db = new Database(path);
     for (const name of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all() as string[]) db.exec(`DROP TRIGGER ${name}`);
-    for (const table of [...ROLLUP_TABLES, 'topology_keys', 'topology_levels', 'topology_rollup_state']) db.exec(`DROP TABLE ${table}`);
+    for (const table of [...ROLLUP_TABLES, 'topology_keys', 'topology_level_state', 'topology_rollup_state']) db.exec(`DROP TABLE ${table}`);
+    // Schema version 2 had a trigger of this name that added every record to every level.
+    db.exec('CREATE TRIGGER topology_events_insert AFTER INSERT ON events BEGIN SELECT 1; END');
     db.close();
 
     const reopened = new SqliteStore(path);
@@ -115,6 +202,9 @@ describe('SQLite topology rollups', () => {
     await reopened.close();
 
     const check = new Database(path);
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").pluck().all()).toEqual(
+      ['deliveries', 'events'].flatMap((table) => ['delete', 'insert', 'update'].map((event) => `topology_${table}_rollup_${event}`)),
+    );
     const once = rollupRows(check);
     check.close();
     const again = new SqliteStore(path);

@@ -1,6 +1,6 @@
 /**
- * Topology over SQLite, read from the rollups that triggers keep (topology-rollup-sql.ts): whole
- * buckets of the coarsest level that fits inside the range, finer levels towards its edges, raw
+ * Topology over SQLite, read from the rollups (topology-rollup-sql.ts): whole buckets of the
+ * coarsest level that fits inside the range and is complete there, finer levels towards its edges, raw
  * rows for the partial minutes at both ends. Counts and errors are exact; p50/p99 are read from
  * the merged latency histogram (within 2 % of the exact nearest-rank value, exact when the
  * latencies around the rank are equal). The work depends on the number of edge keys and latency
@@ -8,9 +8,12 @@
  */
 import type Database from 'better-sqlite3';
 import type { ConsumerEdgeRow, ProducerEdgeRow } from '../store.js';
-import { histogramPercentile, planRange, type HistogramBucket } from './topology-plan.js';
+import { completeUntilAt, histogramPercentile, planRange, UNBOUNDED, type HistogramBucket } from './topology-plan.js';
 import {
+  COMPACTION_DELAY_MS,
   CONSUMER_SOURCE,
+  compactSql,
+  LEVEL_STATE_SQL,
   PRODUCER_SOURCE,
   ROLLUP_FORMAT,
   ROLLUP_LEVELS_MS,
@@ -55,6 +58,7 @@ interface EdgeFigures {
 export class SqliteTopology {
   private readonly producerRead: Database.Statement<Record<string, number>, HistogramRow>;
   private readonly consumerRead: Database.Statement<Record<string, number>, HistogramRow>;
+  private readonly levelState: Database.Statement<[], LevelState>;
   private readonly snapshot: (range: { from: number; to: number }) => { producers: ProducerEdgeRow[]; consumers: ConsumerEdgeRow[] };
 
   constructor(db: Database.Database) {
@@ -66,9 +70,11 @@ export class SqliteTopology {
     db.pragma('temp_store = MEMORY');
     this.producerRead = db.prepare(READS.producers);
     this.consumerRead = db.prepare(READS.consumers);
-    // One read transaction: producers and consumers see the same snapshot while the ingest writes.
+    this.levelState = db.prepare(LEVEL_STATE_SQL);
+    // One read transaction: producers and consumers see the same snapshot (and level bounds) while
+    // the ingest writes.
     this.snapshot = db.transaction((range: { from: number; to: number }) => {
-      const params = rangeParams(range.from, range.to);
+      const params = rangeParams(range.from, range.to, completeUntilOf(this.levelState.all()));
       return {
         producers: edges(this.producerRead.all(params)).map(toProducerRow),
         consumers: edges(this.consumerRead.all(params)).map(toConsumerRow),
@@ -84,22 +90,58 @@ export class SqliteTopology {
 /**
  * Rebuilds the rollups from the tables when they were built with another format or never (a
  * database older than the rollups): idempotent, and in one write transaction so that concurrent
- * writers (whose triggers already run) are neither lost nor counted twice.
+ * writers (whose triggers already run) are neither lost nor counted twice. Then compacts them up to
+ * `now`.
  */
-export function ensureRollups(db: Database.Database): void {
+export function ensureRollups(db: Database.Database, now = Date.now()): void {
   const built = (): boolean => {
     const row = db.prepare("SELECT value FROM topology_rollup_state WHERE name = 'format'").get() as { value: string } | undefined;
     return row?.value === ROLLUP_FORMAT;
   };
-  if (built()) return;
-  db.transaction(() => {
-    if (built()) return;
-    for (const sql of rebuildSql()) db.prepare(sql).run();
-  }).immediate();
+  if (!built()) {
+    db.transaction(() => {
+      if (built()) return;
+      for (const sql of rebuildSql(completeUntilAt(now, ROLLUP_LEVELS_MS, COMPACTION_DELAY_MS))) db.prepare(sql).run();
+    }).immediate();
+  }
+  prepareCompaction(db)(now);
 }
 
-function rangeParams(from: number, to: number): Record<string, number> {
-  const plan = planRange(from, to, ROLLUP_LEVELS_MS);
+interface LevelState {
+  levelMs: number;
+  completeUntil: number;
+}
+
+/** Bounds in `ROLLUP_LEVELS_MS` order; a level missing from the table holds nothing. */
+function completeUntilOf(rows: readonly LevelState[]): number[] {
+  const byLevel = new Map(rows.map((row) => [row.levelMs, row.completeUntil]));
+  return ROLLUP_LEVELS_MS.map((levelMs) => byLevel.get(levelMs) ?? 0);
+}
+
+/**
+ * Compaction (topology-rollup-sql.ts) on connection `db`: moves each coarser level's bound to where
+ * it should be at `now`, finest first, in one transaction (a savepoint inside the caller's). A
+ * level's bound never passes the bound of the level below it, nor moves back.
+ */
+export function prepareCompaction(db: Database.Database): (now: number) => void {
+  const levelState = db.prepare<[], LevelState>(LEVEL_STATE_SQL);
+  const steps = ROLLUP_LEVELS_MS.slice(1).map((levelMs) => ({ levelMs, statements: compactSql(levelMs).map((sql) => db.prepare(sql)) }));
+  return db.transaction((now: number) => {
+    const targets = completeUntilAt(now, ROLLUP_LEVELS_MS, COMPACTION_DELAY_MS);
+    const bounds = completeUntilOf(levelState.all());
+    steps.forEach(({ levelMs, statements }, i) => {
+      const finerBound = bounds[i] ?? 0;
+      const target = targets[i + 1] ?? 0;
+      const until = Math.min(target, finerBound === UNBOUNDED ? target : finerBound - (finerBound % levelMs));
+      if (until <= (bounds[i + 1] ?? 0)) return;
+      for (const statement of statements) statement.run({ until });
+      bounds[i + 1] = until;
+    });
+  });
+}
+
+function rangeParams(from: number, to: number, completeUntil: readonly number[]): Record<string, number> {
+  const plan = planRange(from, to, ROLLUP_LEVELS_MS, completeUntil);
   const params: Record<string, number> = {
     rawLeftFrom: plan.rawLeft.from,
     rawLeftTo: plan.rawLeft.to,

@@ -20,6 +20,8 @@ import { SqliteAlerts } from './alerts.js';
 import { SqliteDeadLetters } from './dead-letters.js';
 import { SqliteLagSamples } from './lag.js';
 import type { DeliveryRow, EdgeRow, EventRow, SpanRow } from './rows.js';
+import { prepareCompaction } from './topology.js';
+import { COMPACTION_INTERVAL_MS } from './topology-rollup-sql.js';
 
 /** A row's values in the order of `Columns` (its statement's positional parameters). */
 export type RowValues<Row, Columns extends readonly (keyof Row)[]> = { -readonly [I in keyof Columns]: Row[Columns[I] & keyof Row] };
@@ -97,6 +99,8 @@ export function prepareWrites(db: Database.Database): SqliteWrites {
   const upsertEvent = db.prepare<[EventValues]>(upsert('events', ['id'], EVENT_COLUMNS));
   const upsertDelivery = db.prepare<[DeliveryValues]>(upsert('deliveries', ['id'], DELIVERY_COLUMNS));
   const upsertEdge = db.prepare<[EdgeValues]>(upsert('edges', ['id'], EDGE_COLUMNS));
+  const compact = prepareCompaction(db);
+  let compactedAt = 0;
   const deadLetters = new SqliteDeadLetters(db);
   const lag = new SqliteLagSamples(db);
   const alerts = new SqliteAlerts(db);
@@ -116,6 +120,13 @@ export function prepareWrites(db: Database.Database): SqliteWrites {
     for (const row of records.deliveries) upsertDelivery.run(row);
     for (const row of records.edges) upsertEdge.run(row);
     if (records.deadLetters) deadLetters.write(records.deadLetters);
+    // The topology rollups' coarser levels follow the clock (topology-rollup-sql.ts); in the same
+    // commit as the records, and only while records come in.
+    const now = Date.now();
+    if (now - compactedAt >= COMPACTION_INTERVAL_MS && (records.events.length > 0 || records.deliveries.length > 0)) {
+      compact(now);
+      compactedAt = now;
+    }
   });
   const putDeadLetters = db.transaction((records: DeadLetterRecord[]) => deadLetters.write(records));
 
