@@ -126,6 +126,10 @@ function keySql(source: RollupSource, r: string): string {
   return `(SELECT id FROM topology_keys WHERE kind = '${source.kind}' AND key = ${source.key(r)})`;
 }
 
+/** An insert into a rollup adds to the cell it lands on. */
+const ADD_TO_CELL = `ON CONFLICT (level_ms, start, key_id, bucket) DO UPDATE SET count = count + excluded.count,
+  errors = errors + excluded.errors, latency_sum_us = latency_sum_us + excluded.latency_sum_us`;
+
 /**
  * Adds (`sign` 1) or subtracts (-1) row `r` in every level that holds its time: the finest, and
  * each coarser one whose bound it is under. Times before the epoch are left out.
@@ -135,8 +139,7 @@ function applySql(source: RollupSource, r: 'NEW' | 'OLD', sign: 1 | -1): string 
     SELECT l.level_ms, ${bucketStartSql(source.time(r), 'l.level_ms')}, k.id, ${latencyBucketSql(source.latency(r))},
       ${sign}, ${sign} * ${source.error(r)}, ${sign} * ${latencyMicrosSql(source.latency(r))}
     FROM ${keySql(source, r)} AS k, topology_level_state l WHERE ${source.time(r)} >= 0 AND ${source.time(r)} < l.complete_until
-    ON CONFLICT (level_ms, start, key_id, bucket) DO UPDATE SET count = count + excluded.count,
-      errors = errors + excluded.errors, latency_sum_us = latency_sum_us + excluded.latency_sum_us;`;
+    ${ADD_TO_CELL};`;
 }
 
 /** After a subtraction: drop the cells of row `r` that became empty (by primary key). */
@@ -260,8 +263,7 @@ export function compactSql(levelMs: number): string[] {
         FROM ${source.rollup} f
         WHERE f.level_ms = ${finer} AND f.start >= ${bound} AND f.start < @until
         GROUP BY coarse, f.key_id, f.bucket
-        ON CONFLICT (level_ms, start, key_id, bucket) DO UPDATE SET count = count + excluded.count,
-          errors = errors + excluded.errors, latency_sum_us = latency_sum_us + excluded.latency_sum_us`,
+        ${ADD_TO_CELL}`,
     ),
     `UPDATE topology_level_state SET complete_until = @until WHERE level_ms = ${levelMs} AND complete_until < @until`,
   ];

@@ -7,7 +7,7 @@ import type { DeliveryRecord, EventRecord } from '../store.js';
 import { HOUR, MINUTE, delivery, event } from '../contract/records.js';
 import { SqliteStore } from './sqlite-store.js';
 import { ensureRollups, prepareCompaction } from './topology.js';
-import { ROLLUP_LEVELS_MS } from './topology-rollup-sql.js';
+import { LEVEL_STATE_SQL, ROLLUP_LEVELS_MS } from './topology-rollup-sql.js';
 import { deliveryLatencyMs, nearestRank } from '../topology-math.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'causeway-topology-rollup-'));
@@ -41,8 +41,8 @@ function rebuiltRows(db: Database.Database): unknown[] {
 }
 
 function levelBounds(db: Database.Database): Map<number, number> {
-  const rows = db.prepare('SELECT level_ms AS level, complete_until AS bound FROM topology_level_state').all() as { level: number; bound: number }[];
-  return new Map(rows.map((row) => [row.level, row.bound]));
+  const rows = db.prepare(LEVEL_STATE_SQL).all() as { levelMs: number; completeUntil: number }[];
+  return new Map(rows.map((row) => [row.levelMs, row.completeUntil]));
 }
 
 /** Deliveries per consumer edge with a time in `[from, to]`, as the topology counts them. */
