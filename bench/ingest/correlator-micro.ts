@@ -1,9 +1,14 @@
 /**
  * Micro-benchmark of the collector's storing side: decoded spans → `Correlator.ingest` → store, in
- * batches as the ingest pipeline hands them over (2,500 spans on SQLite, 5,000 on Elasticsearch; two in flight), with no HTTP, decoding or
- * write-ahead log in the way. Not part of `npm run bench`; run it directly:
+ * batches as the ingest pipeline hands them over (2,500 spans on SQLite, 5,000 on Elasticsearch; two in flight), with no HTTP or
+ * write-ahead log in the way (and no decoding, unless `--decode`). Not part of `npm run bench`; run it directly:
  *
- *   node --import tsx bench/ingest/correlator-micro.ts [--requests 100] [--rounds 3] [--store sqlite|<es url>] [--baseline path/to/collector/src]
+ *   node --import tsx bench/ingest/correlator-micro.ts [--requests 100] [--rounds 3] [--store sqlite|<es url>] [--baseline path/to/collector/src] [--decode]
+ *
+ * With `--decode` each variant also decodes the OTLP requests with its own `decodeTraceRequest`,
+ * inside the timed loop and as the batches fill (as the route's decoding feeds the pipeline), so a
+ * change to the decoder is priced with what it does downstream (the strings it makes are serialized,
+ * posted to the writer thread and bound to statements).
  *
  * The spans are those the ingest bench posts (`generateMessagingSpans`, decoded once up front). Each
  * variant gets a fresh store (SQLite file in a temp dir, or a fresh Elasticsearch index prefix); with
@@ -31,6 +36,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     store: { type: 'string', default: 'sqlite' },
     baseline: { type: 'string' },
+    decode: { type: 'boolean', default: false },
   },
 });
 
@@ -50,13 +56,34 @@ if (values.baseline) variants.push({ name: 'baseline', src: resolve(values.basel
 
 const requests = Number(values.requests);
 const runId = Date.now().toString(16).slice(-8);
-const spans: SpanRecord[] = toOtlpRequests(generateMessagingSpans(requests * SPANS_PER_REQUEST, { runId }), SPANS_PER_REQUEST).flatMap(
-  (body) => decodeTraceRequest(body, 'protobuf').spans,
+// As Buffers, as the route hands them over.
+const bodies = toOtlpRequests(generateMessagingSpans(requests * SPANS_PER_REQUEST, { runId }), SPANS_PER_REQUEST).map((body) =>
+  Buffer.from(body.buffer, body.byteOffset, body.byteLength),
 );
-const batches: SpanRecord[][] = [];
+const spans: SpanRecord[] = bodies.flatMap((body) => decodeTraceRequest(body, 'protobuf').spans);
 // The ingest plugin's batch size for the store.
 const batchSpans = BATCH_SPANS[values.store === 'sqlite' ? 'sqlite' : 'elasticsearch'];
-for (let i = 0; i < spans.length; i += batchSpans) batches.push(spans.slice(i, i + batchSpans));
+const decodedBatches: SpanRecord[][] = [];
+for (let i = 0; i < spans.length; i += batchSpans) decodedBatches.push(spans.slice(i, i + batchSpans));
+
+type Decode = typeof decodeTraceRequest;
+
+/** The batches, decoded up front, or (with `--decode`) by `decode` request by request as each fills. */
+function* batchesOf(decode: Decode | undefined): Generator<SpanRecord[]> {
+  if (!decode) {
+    yield* decodedBatches;
+    return;
+  }
+  let pending: SpanRecord[] = [];
+  for (const body of bodies) {
+    pending.push(...decode(body, 'protobuf').spans);
+    while (pending.length >= batchSpans) {
+      yield pending.slice(0, batchSpans);
+      pending = pending.slice(batchSpans);
+    }
+  }
+  if (pending.length > 0) yield pending;
+}
 
 async function runOnce(variant: Variant, round: number): Promise<Result> {
   const { Correlator } = (await import(pathToFileURL(join(variant.src, 'correlation/correlator.ts')).href)) as typeof import('../../collector/src/correlation/correlator.js');
@@ -70,6 +97,9 @@ async function runOnce(variant: Variant, round: number): Promise<Result> {
     const { ElasticsearchStore } = (await import(pathToFileURL(join(variant.src, 'store/elasticsearch/elasticsearch-store.ts')).href)) as typeof import('../../collector/src/store/elasticsearch/elasticsearch-store.js');
     store = new ElasticsearchStore(values.store, { indexPrefix: prefix });
   }
+  const decode = values.decode
+    ? ((await import(pathToFileURL(join(variant.src, 'otlp/decode.ts')).href)) as typeof import('../../collector/src/otlp/decode.js')).decodeTraceRequest
+    : undefined;
   await store.init();
   try {
     const correlator = new Correlator(store);
@@ -77,7 +107,7 @@ async function runOnce(variant: Variant, round: number): Promise<Result> {
     const started = performance.now();
     // Two batches in flight, as the ingest pipeline keeps them (`batchesInFlight`).
     const inFlight: Array<Promise<void>> = [];
-    for (const batch of batches) {
+    for (const batch of batchesOf(decode)) {
       if (inFlight.length === 2) await inFlight.shift();
       inFlight.push(correlator.ingest(batch));
     }

@@ -99,6 +99,29 @@ describe('readProtobufRequest', () => {
     expect(JSON.stringify(span?.attributes['deep.kvlist'])).toContain(JSON.stringify(TRUNCATED_NESTING));
   });
 
+  it('gives every short string its own text however many share a slot of the string caches', () => {
+    // Thousands of distinct short keys, names and values, so that many land in the same slot of the
+    // reader's caches (1,024 slots for keys, 4,096 for the rest) with the same length; non-ASCII and
+    // over-long ones stay out of the caches. Read twice: the second read meets the cached strings.
+    const text = (i: number, salt: string) => `${salt}.${(i * 7919).toString(36)}.${i % 97}`;
+    const spans = Array.from({ length: 80 }, (_, s) => ({
+      traceId: TRACE,
+      spanId: SPAN,
+      name: s % 5 === 0 ? `é${text(s, 'n')}` : text(s, 'n'),
+      attributes: Array.from({ length: 100 }, (_, a) => {
+        const i = s * 100 + a;
+        const value = a % 10 === 0 ? 'x'.repeat(40 + (i % 12)) : a % 7 === 0 ? `ü${text(i, 'v')}` : text(i, 'v');
+        return { key: text(i, 'k'), value: { stringValue: value } };
+      }),
+    }));
+    const bytes = encode({ resourceSpans: [{ scopeSpans: [{ spans }] }] });
+    const expected = readGeneric(bytes);
+    expect(read(bytes)).toStrictEqual(expected);
+    expect(read(bytes)).toStrictEqual(expected);
+    const attributes = expected[0]?.scopeSpans[0]?.spans[79]?.attributes ?? {};
+    expect(Object.keys(attributes)).toHaveLength(100);
+  });
+
   it('keeps int64 values exact on both sides of 2^53', () => {
     const ints = ['9007199254740991', '9007199254740992', '-9007199254740991', '-9007199254740992', '9223372036854775807', '-9223372036854775808', '-1'];
     const bytes = oneSpan({ attributes: ints.map((v) => ({ key: v, value: { intValue: toLong(BigInt(v), false) } })) });

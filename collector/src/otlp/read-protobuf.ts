@@ -26,6 +26,7 @@
 import protobuf from 'protobufjs/light.js';
 import type { AttributeValue, Attributes } from '../model/span.js';
 import type { DecodedEvent, DecodedLink, DecodedResourceSpans, DecodedScopeSpans, DecodedSpan } from './decoded.js';
+import { readKey, readText } from './cached-strings.js';
 import { DECODE_LIMITS, TRUNCATED_NESTING, boundString } from './limits.js';
 // Loaded for its check that protobufjs has Long support: int64 values must not arrive as lossy numbers.
 import './schema.js';
@@ -183,7 +184,7 @@ function span(reader: Reader, depth: number): DecodedSpan {
         decoded.parentSpanId = hex(reader);
         break;
       case 5:
-        decoded.name = reader.string();
+        decoded.name = readText(reader);
         break;
       case 6:
         decoded.kind = reader.int32();
@@ -316,7 +317,7 @@ class AttributeList {
       const tag = reader.uint32();
       switch (tag >>> 3) {
         case 1:
-          key = reader.string();
+          key = readKey(reader);
           break;
         case 2:
           value = anyValue(reader, depth + 1, this.valueDepth);
@@ -353,7 +354,7 @@ function anyValue(reader: Reader, depth: number, valueDepth: number): AttributeV
     const tag = reader.uint32();
     switch (tag >>> 3) {
       case 1: {
-        const text = reader.string();
+        const text = readText(reader);
         if (STRING >= best) {
           best = STRING;
           value = boundString(text);
