@@ -3,7 +3,8 @@
  * exactly as an SDK's exporter would send them: causal chains of Kafka and RabbitMQ events, each a
  * `send` PRODUCER span, a `process` CONSUMER span per consumer group (child of the send), RabbitMQ
  * `ack` settle spans, and Kafka batch consumers whose one `process` span links to every message of
- * the batch. Deterministic for a given seed; trace and span ids are unique per `runId`.
+ * the batch. Deterministic for a given seed; trace and span ids look random, as an SDK's do, and are
+ * unique per `runId`.
  */
 import { SpanKind, SpanStatusCode, type Attributes, type HrTime, type Link, type SpanContext } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -41,6 +42,21 @@ export interface SpanStreamOptions {
   spreadMs?: number;
 }
 
+/** A bijection of 32-bit integers that scatters consecutive ones (xor-shift and multiply rounds). */
+function scatter32(value: number): number {
+  let x = value >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+function hex8(value: number): string {
+  return value.toString(16).padStart(8, '0');
+}
+
 /** Generates at least `count` spans (whole flows) in publish order; trims to exactly `count`. */
 export function generateMessagingSpans(count: number, options: SpanStreamOptions): ReadableSpan[] {
   const random = seededRandom(options.seed ?? 42);
@@ -53,7 +69,19 @@ export function generateMessagingSpans(count: number, options: SpanStreamOptions
     return r;
   };
   let idCounter = 0;
-  const nextId = (hexLength: number) => (options.runId.padStart(8, '0') + (++idCounter).toString(16).padStart(hexLength - 8, '0')).slice(-hexLength);
+  // Scattered, as an SDK's random ids are (counting ids would make every store's inserts appends),
+  // and unique: the first 8 hex digits are a bijection of the counter, the last 8 the run id.
+  const nextId = (hexLength: number) => {
+    const n = ++idCounter;
+    let id = hex8(scatter32(n));
+    for (let salt = 1; id.length < hexLength - 8; salt++) id += hex8(scatter32(n ^ Math.imul(salt, 0x9e3779b9)));
+    return id + options.runId.padStart(8, '0').slice(-8);
+  };
+  // Event ids as the Causeway SDK generates them (random UUIDs), unique per run in the same way.
+  const nextEventId = () => {
+    const hex = nextId(32);
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
+  };
   const spans: ReadableSpan[] = [];
   /** Sends waiting to be consumed by a Kafka batch consumer. */
   let batchBacklog: SpanContext[] = [];
@@ -67,7 +95,7 @@ export function generateMessagingSpans(count: number, options: SpanStreamOptions
     const depth = randomInt(random, 1, STEPS.length);
     for (let level = 0; level < depth; level++) {
       const step = STEPS[level] as Step;
-      const eventId = `evt-${options.runId}-${flow}-${level}`;
+      const eventId = nextEventId();
       const send = makeSpan({
         name: `send ${step.destination}`,
         kind: SpanKind.PRODUCER,
