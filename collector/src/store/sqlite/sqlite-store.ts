@@ -51,6 +51,7 @@ import { CHECKPOINT_INTERVAL_MS, InlineWriter, WorkerWriter, type SqliteWriter }
 import { READS, SEARCH_FILTERS, searchSql, type SearchFilter } from './queries.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { SqliteTopology, TOPOLOGY_READS } from './topology.js';
+import { moveSpansToRowidLayout } from './spans-layout.js';
 import { alertEventsSql, LIST_ALERT_RULES_SQL, SqliteAlerts, type AlertEventFilter } from './alerts.js';
 import { LAG_SLICE_END_SQL, lagSamplesSql, SqliteLagSamples, type LagFilter } from './lag.js';
 import { queueSeriesSql, queueValuesSql, SqliteQueueTime } from './queue-time.js';
@@ -125,6 +126,8 @@ export class SqliteStore implements Store {
           `SQLite store ${this.path} has schema version ${version}; this collector understands up to ${SCHEMA_VERSION}`,
         );
       }
+      // Like the rollups' rebuild below, a one-off cost of opening a store written before it.
+      moveSpansToRowidLayout(db);
       db.exec(SCHEMA_SQL);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
       // Prepared (and the topology rollups built) before the writer thread opens its connection.
