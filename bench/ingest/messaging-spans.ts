@@ -77,10 +77,12 @@ export function generateMessagingSpans(count: number, options: SpanStreamOptions
     for (let salt = 1; id.length < hexLength - 8; salt++) id += hex8(scatter32(n ^ Math.imul(salt, 0x9e3779b9)));
     return id + options.runId.padStart(8, '0').slice(-8);
   };
-  // Event ids as the Causeway SDK generates them (random UUIDs), unique per run in the same way.
-  const nextEventId = () => {
+  // Event ids as the Causeway SDK generates them: UUIDv7, the publish time in milliseconds first,
+  // then random bits (here the scattered id, unique per run in the same way).
+  const nextEventId = (publishedAtMs: number) => {
+    const time = Math.floor(publishedAtMs).toString(16).padStart(12, '0');
     const hex = nextId(32);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
+    return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex.slice(0, 3)}-a${hex.slice(3, 6)}-${hex.slice(6, 8)}${hex.slice(22)}`;
   };
   const spans: ReadableSpan[] = [];
   /** Sends waiting to be consumed by a Kafka batch consumer. */
@@ -95,7 +97,7 @@ export function generateMessagingSpans(count: number, options: SpanStreamOptions
     const depth = randomInt(random, 1, STEPS.length);
     for (let level = 0; level < depth; level++) {
       const step = STEPS[level] as Step;
-      const eventId = nextEventId();
+      const eventId = nextEventId(t);
       const send = makeSpan({
         name: `send ${step.destination}`,
         kind: SpanKind.PRODUCER,

@@ -6,16 +6,23 @@
  * processes a message, that message's event id sits in the active OpenTelemetry context, so any
  * message published from the handler records it as `causeway.event.parent_id`.
  */
-import { randomUUID } from 'node:crypto';
 import { context, createContextKey, type Context } from '@opentelemetry/api';
+import { v7 as uuidV7 } from 'uuid';
 import { headerText, findHeader, headersAsText, type HeaderBag } from './headers.js';
 import { HEADER_EVENT_ID, HEADER_EVENT_TYPE } from '../semconv.js';
 import type { EventTypeOptions, MessageInfo } from '../types.js';
 
 const CURRENT_EVENT_KEY = createContextKey('causeway.current_event_id');
 
+/**
+ * A UUIDv7 (RFC 9562): the time in milliseconds, then random bits, so ids generated later sort
+ * later. Every store keys records on event ids (events, deliveries, causal edges, the span index by
+ * message id); random ids put each new record into a random page of each of those indices, while
+ * time-ordered ones append. Full SQLite ingest read ~11k spans/s with random (v4) ids against
+ * ~22k with v7 (docs/performance.md, thirteenth round).
+ */
 export function newEventId(): string {
-  return randomUUID();
+  return uuidV7();
 }
 
 /** The event id of the message being processed in `ctx` (default: the active context). */
