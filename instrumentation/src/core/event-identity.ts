@@ -19,7 +19,7 @@ const CURRENT_EVENT_KEY = createContextKey('causeway.current_event_id');
  * millisecond sort later. Every store keys records on event ids (events, deliveries, causal edges,
  * the spans' message-id index); random ids put each new record into a random page of each of those
  * indices, time-ordered ones append. Full SQLite ingest read ~11k spans/s with random (v4) ids
- * against ~21k with v7 (docs/performance.md, thirteenth round).
+ * against 20–24k with v7 (docs/performance.md, thirteenth round).
  *
  * Made from a v4 UUID of node:crypto (pooled random bytes, ~0.1 µs), its first 48 bits replaced by
  * the time and its version digit by 7; the random bits within a millisecond are what RFC 9562 allows

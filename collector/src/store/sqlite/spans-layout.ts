@@ -18,19 +18,17 @@ export function hasClusteredSpans(db: Database.Database): boolean {
 }
 
 /**
- * Rebuilds a clustered spans table as a rowid table; returns how many spans were moved, or
- * undefined when there was nothing to do. Run before `SCHEMA_SQL`, which then recreates the spans'
- * other indices (dropped with the former table).
+ * Rebuilds a clustered spans table as a rowid table (nothing to do otherwise). Run before
+ * `SCHEMA_SQL`, which then recreates the spans' other indices (dropped with the former table).
  */
-export function moveSpansToRowidLayout(db: Database.Database): number | undefined {
-  if (!hasClusteredSpans(db)) return undefined;
-  return db.transaction(() => {
+export function moveSpansToRowidLayout(db: Database.Database): void {
+  if (!hasClusteredSpans(db)) return;
+  db.transaction(() => {
     db.exec('ALTER TABLE spans RENAME TO spans_clustered');
     db.exec(SPANS_TABLE_SQL);
     // Read in the former key order, so the new key index fills by appends.
     const columns = SPAN_COLUMNS.join(', ');
-    const moved = db.prepare(`INSERT INTO spans (${columns}) SELECT ${columns} FROM spans_clustered ORDER BY trace_id, span_id`).run().changes;
+    db.exec(`INSERT INTO spans (${columns}) SELECT ${columns} FROM spans_clustered ORDER BY trace_id, span_id`);
     db.exec('DROP TABLE spans_clustered');
-    return moved;
   })();
 }
