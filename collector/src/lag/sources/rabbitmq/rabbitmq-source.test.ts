@@ -3,7 +3,7 @@
  * the plugin) and passive declares over AMQP. Every test uses its own queue names.
  */
 import net from 'node:net';
-import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../../../test/support/collector.js';
 import { services, uniqueName } from '../../../../../test/support/services.js';
@@ -12,6 +12,8 @@ import { RabbitMqLagSource, type RabbitMqLagSourceOptions } from './index.js';
 
 let connection: ChannelModel;
 let channel: Channel;
+/** Publishes with confirms: a confirmed message is in its queue, whichever connection reads it next. */
+let publishing: ConfirmChannel;
 const queues: string[] = [];
 const sources: RabbitMqLagSource[] = [];
 const debugLines: object[] = [];
@@ -20,6 +22,7 @@ const log = { warn: () => {}, debug: (obj: object) => void debugLines.push(obj) 
 beforeAll(async () => {
   connection = await amqp.connect(services.amqpUrl);
   channel = await connection.createChannel();
+  publishing = await connection.createConfirmChannel();
 });
 
 afterEach(async () => {
@@ -40,9 +43,14 @@ async function declareQueue(name: string): Promise<string> {
   return name;
 }
 
-/** Publishes `count` messages whose AMQP timestamps (seconds) are `firstSecond`, `firstSecond + 1`, ... */
-function publish(queue: string, count: number, firstSecond: number): void {
-  for (let i = 0; i < count; i++) channel.sendToQueue(queue, Buffer.from(`m${i}`), { timestamp: firstSecond + i });
+/**
+ * Publishes `count` messages whose AMQP timestamps (seconds) are `firstSecond`, `firstSecond + 1`, ...
+ * and waits until the broker confirms them: the source reads the queue on a connection of its own,
+ * which could otherwise see only some of them.
+ */
+async function publish(queue: string, count: number, firstSecond: number): Promise<void> {
+  for (let i = 0; i < count; i++) publishing.sendToQueue(queue, Buffer.from(`m${i}`), { timestamp: firstSecond + i });
+  await publishing.waitForConfirms();
 }
 
 /** A consumer on its own channel that holds `prefetch` messages unacknowledged. */
@@ -93,7 +101,7 @@ describe('RabbitMqLagSource over the management API', () => {
   it('reads ready, unacked, consumers, the head message time and the cumulative counters of a queue', async () => {
     const queue = await declareQueue(uniqueName('cw-lag-mgmt'));
     const firstSecond = Math.floor(Date.now() / 1000) - 120;
-    publish(queue, 10, firstSecond);
+    await publish(queue, 10, firstSecond);
     const consumer = await holdingConsumer(queue, 3);
     await eventually('three messages held', async () => (consumer.held.length === 3 ? true : undefined));
 
@@ -142,7 +150,7 @@ describe('RabbitMqLagSource over the management API', () => {
     const { queue: serverNamed } = await channel.assertQueue('', { exclusive: true });
     queues.push(serverNamed);
     expect(serverNamed.startsWith('amq.')).toBe(true);
-    publish(a, 2, 1_700_000_000);
+    await publish(a, 2, 1_700_000_000);
 
     // A pattern that names an amq.* queue selects it. New queues are listed once the node emitted their first stats.
     const explicit = await createSource({ managementUrl: services.rabbitmqManagementUrl, queues: [`${prefix}.*`, other, serverNamed] });
@@ -194,8 +202,8 @@ describe('RabbitMqLagSource over AMQP (passive declares)', () => {
     const first = await declareQueue(uniqueName('cw-lag-amqp'));
     const second = await declareQueue(uniqueName('cw-lag-amqp'));
     const missing = uniqueName('cw-lag-missing');
-    publish(first, 4, 1_700_000_000);
-    publish(second, 1, 1_700_000_000);
+    await publish(first, 4, 1_700_000_000);
+    await publish(second, 1, 1_700_000_000);
     await holdingConsumer(second, 1);
 
     const source = await createSource({ amqpUrl: services.amqpUrl, queues: [missing, first, second], cluster: 'test' });
@@ -224,7 +232,7 @@ describe('RabbitMqLagSource over AMQP (passive declares)', () => {
     const a = await declareQueue(`${prefix}.a`);
     const b = await declareQueue(`${prefix}.b`);
     const unrelated = await declareQueue(uniqueName('cw-lag-unrelated'));
-    publish(b, 3, 1_700_000_000);
+    await publish(b, 3, 1_700_000_000);
     let calls = 0;
     const source = await createSource({
       amqpUrl: services.amqpUrl,
@@ -249,7 +257,7 @@ describe('RabbitMqLagSource over AMQP (passive declares)', () => {
 
   it('with both URLs, declares discovered queues the management listing lacks', async () => {
     const fresh = await declareQueue(uniqueName('cw-lag-fresh'));
-    publish(fresh, 2, 1_700_000_000);
+    await publish(fresh, 2, 1_700_000_000);
     const missing = uniqueName('cw-lag-missing');
     const source = await createSource({ managementUrl: services.rabbitmqManagementUrl, amqpUrl: services.amqpUrl, discoverQueues: () => [fresh, missing] });
     // Right after the declare the node has not emitted the queue's stats: the AMQP path fills in.
@@ -263,7 +271,7 @@ describe('RabbitMqLagSource over AMQP (passive declares)', () => {
 
   it('reconnects on the next poll after the broker closed its connection', async () => {
     const queue = await declareQueue(uniqueName('cw-lag-reconnect'));
-    publish(queue, 1, 1_700_000_000);
+    await publish(queue, 1, 1_700_000_000);
     const connectionName = uniqueName('cw-lag-conn');
     const source = await createSource({ amqpUrl: services.amqpUrl, queues: [queue], connectionName });
     expect(await poll(source)).toHaveLength(1);
