@@ -10,6 +10,7 @@ import { SpanKind, SpanStatusCode, type Attributes, type HrTime, type Link, type
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { eventIdAt, scatteredId } from '../lib/ids.js';
 import { randomInt, seededRandom } from '../lib/stats.js';
 
 const SCOPE = { name: '@causeway/instrumentation', version: '0.1.0' };
@@ -42,21 +43,6 @@ export interface SpanStreamOptions {
   spreadMs?: number;
 }
 
-/** A bijection of 32-bit integers that scatters consecutive ones (xor-shift and multiply rounds). */
-function scatter32(value: number): number {
-  let x = value >>> 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
-
-function hex8(value: number): string {
-  return value.toString(16).padStart(8, '0');
-}
-
 /** Generates at least `count` spans (whole flows) in publish order; trims to exactly `count`. */
 export function generateMessagingSpans(count: number, options: SpanStreamOptions): ReadableSpan[] {
   const random = seededRandom(options.seed ?? 42);
@@ -69,21 +55,9 @@ export function generateMessagingSpans(count: number, options: SpanStreamOptions
     return r;
   };
   let idCounter = 0;
-  // Scattered, as an SDK's random ids are (counting ids would make every store's inserts appends),
-  // and unique: the first 8 hex digits are a bijection of the counter, the last 8 the run id.
-  const nextId = (hexLength: number) => {
-    const n = ++idCounter;
-    let id = hex8(scatter32(n));
-    for (let salt = 1; id.length < hexLength - 8; salt++) id += hex8(scatter32(n ^ Math.imul(salt, 0x9e3779b9)));
-    return id + options.runId.padStart(8, '0').slice(-8);
-  };
-  // Event ids as the Causeway SDK generates them: UUIDv7, the publish time in milliseconds first,
-  // then random bits (here the scattered id, unique per run in the same way).
-  const nextEventId = (publishedAtMs: number) => {
-    const time = Math.floor(publishedAtMs).toString(16).padStart(12, '0');
-    const hex = nextId(32);
-    return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex.slice(0, 3)}-a${hex.slice(3, 6)}-${hex.slice(6, 8)}${hex.slice(22)}`;
-  };
+  // Made as production makes them (bench/lib/ids.ts), unique per run.
+  const nextId = (hexLength: number) => scatteredId(++idCounter, hexLength, options.runId);
+  const nextEventId = (publishedAtMs: number) => eventIdAt(publishedAtMs, ++idCounter, options.runId);
   const spans: ReadableSpan[] = [];
   /** Sends waiting to be consumed by a Kafka batch consumer. */
   let batchBacklog: SpanContext[] = [];

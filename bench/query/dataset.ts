@@ -3,9 +3,11 @@
  * continues the chain, the others end there), each event consumed by 1–3 groups, spread over the
  * 24 h before `endMs`. Records are written straight through the store's write API, in the shape
  * the correlator derives (ids, attributes, outcomes): deriving a million events through the
- * correlator would take longer than the whole benchmark run.
+ * correlator would take longer than the whole benchmark run. Ids are made as in production
+ * (`bench/lib/ids.ts`): trace and span ids scattered, event ids UUIDv7 at their publish time.
  */
 import type { CausalEdgeRecord, DeliveryOutcome, DeliveryRecord, EventRecord } from '../../collector/dist/store/index.js';
+import { eventIdAt, scatteredId } from '../lib/ids.js';
 import { randomInt, seededRandom } from '../lib/stats.js';
 
 const DAY_MS = 24 * 3600_000;
@@ -13,6 +15,8 @@ const SERVICES = ['checkout', 'payments', 'inventory', 'shipping', 'notification
 const TYPES = ['OrderPlaced', 'PaymentCaptured', 'StockReserved', 'ShipmentCreated', 'EmailQueued', 'InvoiceIssued', 'FraudChecked', 'PointsAwarded'];
 const DESTINATIONS = ['orders', 'payments', 'stock.reserve', 'shipments', 'emails', 'invoices', 'fraud.checks', 'loyalty'];
 const GROUPS = ['analytics', 'audit', 'search-indexer', 'warehouse', 'crm'];
+/** The last 8 hex digits of the data set's ids (`scatteredId`). */
+const DATASET_ID_SUFFIX = 'da7a5e70';
 
 export interface DatasetBatch {
   events: EventRecord[];
@@ -36,13 +40,14 @@ export async function generateDataset(totalEvents: number, endMs: number, batchE
   const summary: DatasetSummary = { events: 0, deliveries: 0, edges: 0, deepRoots: [], sampleIds: [], types: TYPES };
   let batch: DatasetBatch = { events: [], deliveries: [], edges: [] };
   let chain = 0;
-  let spanCounter = 0;
-  const hex = (value: number, length: number) => value.toString(16).padStart(length, '0');
+  let idCounter = 0;
+  const nextId = (hexLength: number) => scatteredId(++idCounter, hexLength, DATASET_ID_SUFFIX);
+  const nextEventId = (publishedAt: number) => eventIdAt(publishedAt, ++idCounter, DATASET_ID_SUFFIX);
 
   const addEvent = (id: string, level: number, publishedAt: number, traceId: string): void => {
     const kind = randomInt(random, 0, SERVICES.length - 1);
     const system = kind % 2 === 0 ? 'kafka' : 'rabbitmq';
-    const spanId = hex(++spanCounter, 16);
+    const spanId = nextId(16);
     batch.events.push({
       id,
       type: TYPES[kind] as string,
@@ -60,7 +65,7 @@ export async function generateDataset(totalEvents: number, endMs: number, batchE
     for (let c = 0; c < consumers; c++) {
       const receivedAt = publishedAt + 1 + random() * 200;
       const durationMs = 0.5 + random() * 50;
-      const consumerSpan = hex(++spanCounter, 16);
+      const consumerSpan = nextId(16);
       const roll = random();
       const outcome: DeliveryOutcome = roll < 0.01 ? 'error' : roll < 0.015 ? 'retried' : roll < 0.017 ? 'dead-lettered' : 'ok';
       batch.deliveries.push({
@@ -88,17 +93,17 @@ export async function generateDataset(totalEvents: number, endMs: number, batchE
   while (summary.events < totalEvents) {
     chain++;
     const depth = chain % 10 === 0 ? 10 : randomInt(random, 1, 10);
-    const traceId = hex(chain, 32);
+    const traceId = nextId(32);
     let at = endMs - DAY_MS + random() * (DAY_MS - 60_000);
-    let parent = `c${chain}-0`;
+    let parent = nextEventId(at);
     addEvent(parent, 0, at, traceId);
     if (depth === 10 && summary.deepRoots.length < 5000) summary.deepRoots.push(parent);
     for (let level = 1; level < depth; level++) {
       const fanOut = randomInt(random, 1, 5);
       let next = '';
       for (let f = 0; f < fanOut; f++) {
-        const child = `c${chain}-${level}-${f}`;
         const childAt = at + 2 + random() * 300;
+        const child = nextEventId(childAt);
         addEvent(child, level, childAt, traceId);
         batch.edges.push({ id: `${parent}>${child}`, from: parent, to: child, at: childAt, via: f % 3 === 2 ? 'link' : 'attribute' });
         summary.edges++;
