@@ -10,7 +10,7 @@ import { SpanKind, SpanStatusCode, type Attributes, type HrTime, type Link, type
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { eventIdAt, scatteredId } from '../lib/ids.js';
+import { eventIdAt, scatteredId, traceIdAt } from '../lib/ids.js';
 import { randomInt, seededRandom } from '../lib/stats.js';
 
 const SCOPE = { name: '@causeway/instrumentation', version: '0.1.0' };
@@ -65,8 +65,8 @@ export function generateMessagingSpans(count: number, options: SpanStreamOptions
 
   while (spans.length < count) {
     flow++;
-    const traceId = nextId(32);
     let t = endMs - spreadMs + (spreadMs * spans.length) / count;
+    const traceId = traceIdAt(t, ++idCounter, options.runId);
     let parent: { context: SpanContext; eventId: string } | undefined;
     const depth = randomInt(random, 1, STEPS.length);
     for (let level = 0; level < depth; level++) {
@@ -157,7 +157,7 @@ export function generateMessagingSpans(count: number, options: SpanStreamOptions
         makeSpan({
           name: 'process orders',
           kind: SpanKind.CONSUMER,
-          context: { traceId: nextId(32), spanId: nextId(16), traceFlags: 1 },
+          context: { traceId: traceIdAt(t, ++idCounter, options.runId), spanId: nextId(16), traceFlags: 1 },
           startMs: t,
           durationMs: 5 + random() * 30,
           resource: resource('warehouse-sync'),

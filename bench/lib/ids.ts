@@ -1,8 +1,8 @@
 /**
- * Ids for generated bench data, made as production makes them, deterministically: trace and span
- * ids scattered as SDKs' random ids are, event ids UUIDv7 as the Causeway SDK makes them. Counted
- * ids would make every store's inserts keyed on them appends and flatter the stores (performance.md,
- * thirteenth round).
+ * Ids for generated bench data, made as the Causeway SDK makes them, deterministically: trace ids
+ * with the time in seconds first (`TimeOrderedIdGenerator`), span ids scattered as random ids are,
+ * event ids UUIDv7. Counted ids would make every store's inserts keyed on them appends and flatter
+ * the stores (performance.md, thirteenth round); fully random trace ids are what other SDKs send.
  */
 
 /** A bijection of 32-bit integers that scatters consecutive ones (xor-shift and multiply rounds). */
@@ -35,4 +35,9 @@ export function eventIdAt(atMs: number, n: number, suffix: string): string {
   const time = Math.floor(atMs).toString(16).padStart(12, '0');
   const hex = scatteredId(n, 32, suffix);
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex.slice(0, 3)}-a${hex.slice(3, 6)}-${hex.slice(6, 8)}${hex.slice(22)}`;
+}
+
+/** A trace id as the Causeway SDK makes it at time `atMs`: its Unix second, then `scatteredId(n, 24, suffix)`. */
+export function traceIdAt(atMs: number, n: number, suffix: string): string {
+  return hex8(Math.floor(atMs / 1000)) + scatteredId(n, 24, suffix);
 }

@@ -7,7 +7,7 @@
  * (`bench/lib/ids.ts`): trace and span ids scattered, event ids UUIDv7 at their publish time.
  */
 import type { CausalEdgeRecord, DeliveryOutcome, DeliveryRecord, EventRecord } from '../../collector/dist/store/index.js';
-import { eventIdAt, scatteredId } from '../lib/ids.js';
+import { eventIdAt, scatteredId, traceIdAt } from '../lib/ids.js';
 import { randomInt, seededRandom } from '../lib/stats.js';
 
 const DAY_MS = 24 * 3600_000;
@@ -93,8 +93,8 @@ export async function generateDataset(totalEvents: number, endMs: number, batchE
   while (summary.events < totalEvents) {
     chain++;
     const depth = chain % 10 === 0 ? 10 : randomInt(random, 1, 10);
-    const traceId = nextId(32);
     let at = endMs - DAY_MS + random() * (DAY_MS - 60_000);
+    const traceId = traceIdAt(at, ++idCounter, DATASET_ID_SUFFIX);
     let parent = nextEventId(at);
     addEvent(parent, 0, at, traceId);
     if (depth === 10 && summary.deepRoots.length < 5000) summary.deepRoots.push(parent);

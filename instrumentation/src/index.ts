@@ -3,6 +3,7 @@
  * RabbitMQ (amqplib) messages, exported to a Causeway collector over OTLP/HTTP.
  */
 export { startCauseway } from './sdk/start.js';
+export { TimeOrderedIdGenerator } from './sdk/time-ordered-ids.js';
 export { instrumentKafkaJs, CausewayKafkaJsInstrumentation, type KafkaJsInstrumentationConfig, type KafkaClientLike } from './kafkajs/index.js';
 export { CausewayAmqplibInstrumentation, instrumentAmqplib, instrumentAmqpChannel } from './amqplib/index.js';
 export {

@@ -56,6 +56,7 @@ describe('startCauseway with no SDK running', () => {
     let consumed = 0;
     await consumer.run({ eachMessage: async () => void consumed++ });
     const producer = await clients.producer(kafka);
+    const startedAt = Date.now();
     await producer.send({ topic, messages: [{ value: 'paid' }] });
     await eventually('consumption', () => consumed === 1);
 
@@ -68,6 +69,10 @@ describe('startCauseway with no SDK running', () => {
     const processing = spans.find((span) => span.kind === KIND_CONSUMER)!;
     expect(send).toMatchObject({ service: 'checkout', serviceVersion: '1.4.2' });
     expect(processing.parentSpanId).toBe(send.spanId);
+    // The trace id begins with the time in seconds (time-ordered-ids.ts).
+    const startedAtSeconds = Math.floor(startedAt / 1000);
+    expect(parseInt(send.traceId.slice(0, 8), 16)).toBeGreaterThanOrEqual(startedAtSeconds);
+    expect(parseInt(send.traceId.slice(0, 8), 16)).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
     expect(handle.droppedSpans()).toBe(0);
 
     await handle.shutdown();

@@ -18,6 +18,7 @@ import type { CausewayHandle, CausewayOptions, MessagingInstrumentationOptions }
 import { DropCountingSpanProcessor } from './bounded-export.js';
 import { registeredTracerProvider } from './existing-provider.js';
 import { payloadCaptureFromEnvironment } from '../dead-letter/payload.js';
+import { TimeOrderedIdGenerator } from './time-ordered-ids.js';
 
 let running: CausewayHandle | undefined;
 
@@ -63,6 +64,8 @@ function startOwnSdk(options: CausewayOptions, instrumentations: Instrumentation
     serviceName: options.serviceName || 'unknown_service:node',
     resource: options.serviceVersion ? defaultResource().merge(resourceFromAttributes({ 'service.version': options.serviceVersion })) : defaultResource(),
     spanProcessors: [processor],
+    // Trace ids time first, so the collector's stores index new spans side by side (time-ordered-ids.ts).
+    idGenerator: new TimeOrderedIdGenerator(),
     instrumentations,
     // OTEL_PROPAGATORS, when set, is the operator's choice; otherwise W3C trace context and baggage.
     ...(process.env.OTEL_PROPAGATORS ? {} : { textMapPropagator: w3cPropagator() }),
