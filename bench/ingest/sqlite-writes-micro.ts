@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark of the SQLite store's write statements alone: what each kind of record costs
- * the writer thread per ingested span, as the writer thread writes them, without the topology rollup
- * triggers, and with the writer checkpointing its own WAL (SQLite's default of every 1,000 pages,
+ * the writer thread per ingested span, as the writer thread writes them, and with the writer
+ * checkpointing its own WAL (SQLite's default of every 1,000 pages,
  * as before the store took the checkpoints off the writer thread). Not part of `npm run bench`; run it
  * directly:
  *
@@ -11,8 +11,7 @@
  * records a collector writes for them; their rows are then written into a fresh database file per
  * variant, kind by kind, in the ingest plugin's batches, through the store's own prepared writes
  * (`prepareWrites`, one transaction per call as on the writer thread) on a connection opened as the
- * writer thread's (`openWriterConnection`). Without triggers the rollups go stale: that variant only
- * prices them. Bytes written to disk per span (WAL and checkpoints) come from /proc/self/io on Linux.
+ * writer thread's (`openWriterConnection`). Bytes written to disk per span (WAL and checkpoints) come from /proc/self/io on Linux.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,13 +66,11 @@ type Kind = (typeof KINDS)[number];
  * `CHECKPOINT_INTERVAL_MS`; here once per write, the upper bound of what checkpoints cost).
  */
 interface VariantOptions {
-  dropTriggers?: boolean;
   autocheckpointPages?: number;
   readerCheckpoints?: boolean;
 }
 const VARIANTS = {
   'as stored': { readerCheckpoints: true },
-  'no triggers': { dropTriggers: true, readerCheckpoints: true },
   'self-checkpoint': { autocheckpointPages: 1000 },
 } satisfies Record<string, VariantOptions>;
 type Variant = keyof typeof VARIANTS;
@@ -98,9 +95,6 @@ function writeAll(variant: Variant): Record<Kind, number> & { bytes: number | un
     db.exec(SCHEMA_SQL);
     // Creates the rollup tables and levels, as the store does on open.
     new SqliteTopology(db);
-    if (options.dropTriggers) {
-      for (const { name } of db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'trigger'").all()) db.exec(`DROP TRIGGER ${name}`);
-    }
     if (options.autocheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${options.autocheckpointPages}`);
     const writes = prepareWrites(db);
     /** Milliseconds of the writes alone, one transaction per item. */

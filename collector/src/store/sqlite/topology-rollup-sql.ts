@@ -7,16 +7,20 @@
  * of the records whose time falls in `[start, start + level_ms)`. Rows that reach a count of 0 are
  * deleted.
  *
- * The finest level (1 min) always equals the tables: triggers on `events` and `deliveries` add a
- * row on AFTER INSERT, subtract the old and add the new on AFTER UPDATE (only when a column the
- * topology reads changed), subtract on AFTER DELETE. A coarser level holds the buckets that start
+ * The finest level (1 min) always equals the tables once a write transaction commits: the store's
+ * writes add the records they insert, one grouped statement per write (`addRowsSql`, run by
+ * `writes.ts` before anything else touches the rollups in that transaction); triggers on `events`
+ * and `deliveries` subtract the old and add the new on AFTER UPDATE (only when a column the topology
+ * reads changed), and subtract on AFTER DELETE. An AFTER INSERT trigger did the adding one record
+ * at a time until the fourteenth round of docs/performance.md: a rollup upsert per record, ~6 µs
+ * of the writer's ~23 per ingested span. A coarser level holds the buckets that start
  * before its `complete_until` (in `topology_level_state`), and none after: the triggers add a
  * record to it only when its time is before that bound, and the store moves the bound forward by
  * compacting the level below (`compactSql`: closed buckets summed from finer cells, a few thousand
  * cells instead of every record). The bounds trail the clock by `COMPACTION_DELAY_MS`, so a record
  * that arrives in time costs one rollup upsert instead of one per level: the four levels' upserts
  * were ~13 % of the collector's CPU under SQLite ingest (docs/performance.md, twelfth round). A
- * late record still goes into every level whose bound it is under. The store writes with
+ * late record still goes into every level whose bound it is under. The store updates with
  * `INSERT … ON CONFLICT DO UPDATE … WHERE <changed>`, so a re-sent record that changed nothing fires
  * no trigger at all.
  *
@@ -119,7 +123,7 @@ export const CONSUMER_SOURCE: RollupSource = {
   watched: ['destination', 'service', 'consumer_group', 'received_at', 'latency_ms', 'outcome'],
 };
 
-const SOURCES = [PRODUCER_SOURCE, CONSUMER_SOURCE] as const;
+export const SOURCES = [PRODUCER_SOURCE, CONSUMER_SOURCE] as const;
 
 /** Row `r`'s entry in `topology_keys`, looked up once per trigger rather than once per level. */
 function keySql(source: RollupSource, r: string): string {
@@ -157,18 +161,17 @@ function addKeySql(source: RollupSource, r: 'NEW'): string {
   return `INSERT INTO topology_keys (kind, key) VALUES ('${source.kind}', ${source.key(r)}) ON CONFLICT DO NOTHING;`;
 }
 
-/** Trigger names of schema version 2, whose triggers added every record to every level. */
-const EVERY_LEVEL_TRIGGERS = ['insert', 'update', 'delete'];
+/**
+ * Triggers no longer made: schema version 2's, which added every record to every level, and the
+ * per-record insert trigger, replaced by `addRowsSql`. A store that has them loses them on open.
+ */
+const FORMER_TRIGGERS = ['insert', 'update', 'delete', 'rollup_insert'];
 
 function triggersSql(source: RollupSource): string {
   const changed = source.watched.map((column) => `OLD.${column} IS NOT NEW.${column}`).join(' OR ');
   const name = `topology_${source.table}`;
   return `
-${EVERY_LEVEL_TRIGGERS.map((event) => `DROP TRIGGER IF EXISTS ${name}_${event};`).join('\n')}
-CREATE TRIGGER IF NOT EXISTS ${name}_rollup_insert AFTER INSERT ON ${source.table} BEGIN
-  ${addKeySql(source, 'NEW')}
-  ${applySql(source, 'NEW', 1)}
-END;
+${FORMER_TRIGGERS.map((event) => `DROP TRIGGER IF EXISTS ${name}_${event};`).join('\n')}
 CREATE TRIGGER IF NOT EXISTS ${name}_rollup_update AFTER UPDATE ON ${source.table} WHEN ${changed} BEGIN
   ${applySql(source, 'OLD', -1)}
   ${pruneSql(source, 'OLD')}
@@ -228,21 +231,38 @@ export function rebuildSql(completeUntil: readonly number[]): string[] {
       VALUES ${ROLLUP_LEVELS_MS.map((ms, i) => `(${ms}, ${Math.trunc(completeUntil[i] ?? 0)})`).join(', ')}
       ON CONFLICT DO NOTHING`,
   ];
-  for (const source of SOURCES) {
-    statements.push(
-      `DELETE FROM ${source.rollup}`,
-      `INSERT OR IGNORE INTO topology_keys (kind, key) SELECT DISTINCT '${source.kind}', ${source.key('r')} FROM ${source.table} r`,
-      `INSERT INTO ${source.rollup} (level_ms, start, key_id, bucket, count, errors, latency_sum_us)
-        SELECT l.level_ms, ${bucketStartSql(source.time('r'), 'l.level_ms')} AS start, k.id, ${latencyBucketSql(source.latency('r'))} AS bucket,
-          COUNT(*), SUM(${source.error('r')}), SUM(${latencyMicrosSql(source.latency('r'))})
-        FROM ${source.table} r JOIN topology_keys k ON k.kind = '${source.kind}' AND k.key = ${source.key('r')}
-        JOIN topology_level_state l
-        WHERE ${source.time('r')} >= 0 AND ${source.time('r')} < l.complete_until
-        GROUP BY l.level_ms, start, k.id, bucket`,
-    );
-  }
+  for (const source of SOURCES) statements.push(`DELETE FROM ${source.rollup}`, ...addSql(source, `${source.table} r`));
   statements.push(`INSERT OR REPLACE INTO topology_rollup_state (name, value) VALUES ('format', '${ROLLUP_FORMAT}')`);
   return statements;
+}
+
+/**
+ * Registers the edge keys of the rows `r` of `from` (an SQL FROM clause), then adds those rows to
+ * every level whose bound their time is under, one grouped upsert per cell.
+ */
+function addSql(source: RollupSource, from: string): [string, string] {
+  return [
+    `INSERT OR IGNORE INTO topology_keys (kind, key) SELECT DISTINCT '${source.kind}', ${source.key('r')} FROM ${from}`,
+    `INSERT INTO ${source.rollup} (level_ms, start, key_id, bucket, count, errors, latency_sum_us)
+      SELECT l.level_ms, ${bucketStartSql(source.time('r'), 'l.level_ms')} AS start, k.id, ${latencyBucketSql(source.latency('r'))} AS bucket,
+        COUNT(*), SUM(${source.error('r')}), SUM(${latencyMicrosSql(source.latency('r'))})
+      FROM ${from} JOIN topology_keys k ON k.kind = '${source.kind}' AND k.key = ${source.key('r')}
+      JOIN topology_level_state l
+      WHERE ${source.time('r')} >= 0 AND ${source.time('r')} < l.complete_until
+      GROUP BY l.level_ms, start, k.id, bucket
+      ${ADD_TO_CELL}`,
+  ];
+}
+
+/**
+ * Adds the rows of `source.table` whose rowids are in the JSON array `@rows` (rows just inserted)
+ * to the rollups: what an insert trigger would do record by record, grouped, so that a write's
+ * records cost one upsert per cell they land on. Adding every record exactly once is the caller's
+ * part (`writes.ts`): each new row once, before any update or delete in the same transaction
+ * fires a trigger that expects the rollups to hold it.
+ */
+export function addRowsSql(source: RollupSource): [string, string] {
+  return addSql(source, `json_each(@rows) j JOIN ${source.table} r ON r.rowid = j.value`);
 }
 
 /**

@@ -21,7 +21,7 @@ import { SqliteDeadLetters } from './dead-letters.js';
 import { SqliteLagSamples } from './lag.js';
 import type { DeliveryRow, EdgeRow, EventRow, SpanRow } from './rows.js';
 import { prepareCompaction } from './topology.js';
-import { COMPACTION_INTERVAL_MS } from './topology-rollup-sql.js';
+import { addRowsSql, COMPACTION_INTERVAL_MS, CONSUMER_SOURCE, PRODUCER_SOURCE, type RollupSource } from './topology-rollup-sql.js';
 
 /** A row's values in the order of `Columns` (its statement's positional parameters). */
 export type RowValues<Row, Columns extends readonly (keyof Row)[]> = { -readonly [I in keyof Columns]: Row[Columns[I] & keyof Row] };
@@ -89,6 +89,53 @@ function upsert(table: string, key: readonly string[], columns: readonly string[
     ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${set} WHERE ${changed}`;
 }
 
+/** An insert that does nothing on a known key: `changes` tells a new row from a known one. */
+function insertNew(table: string, key: readonly string[], columns: readonly string[]): string {
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (${key.join(', ')}) DO NOTHING`;
+}
+
+/**
+ * Rows of a rolled-up table (`topology-rollup-sql.ts`) as the writer writes them: a new row goes
+ * in with a plain insert and waits, by rowid, to be added to the rollups with the write's other
+ * new rows in one grouped statement (`flush`); a known one is upserted, and the update trigger
+ * moves it in the rollups. Rows still waiting are flushed before any update, so the trigger always
+ * finds the old row counted.
+ */
+class RolledUpRows<Values extends unknown[]> {
+  private readonly insert: Database.Statement<[Values]>;
+  private readonly update: Database.Statement<[Values]>;
+  private readonly addKeys: Database.Statement<[{ rows: string }]>;
+  private readonly addRows: Database.Statement<[{ rows: string }]>;
+  private pending: number[] = [];
+
+  constructor(db: Database.Database, source: RollupSource, columns: readonly string[], private readonly flushAll: () => void) {
+    this.insert = db.prepare<[Values]>(insertNew(source.table, ['id'], columns));
+    this.update = db.prepare<[Values]>(upsert(source.table, ['id'], columns));
+    const [addKeys, addRows] = addRowsSql(source);
+    this.addKeys = db.prepare<[{ rows: string }]>(addKeys);
+    this.addRows = db.prepare<[{ rows: string }]>(addRows);
+  }
+
+  write(row: Values): void {
+    const inserted = this.insert.run(row);
+    if (inserted.changes > 0) {
+      this.pending.push(Number(inserted.lastInsertRowid));
+      return;
+    }
+    this.flushAll();
+    this.update.run(row);
+  }
+
+  /** Adds the rows waiting to the rollups. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const rows = { rows: JSON.stringify(this.pending) };
+    this.pending = [];
+    this.addKeys.run(rows);
+    this.addRows.run(rows);
+  }
+}
+
 export function prepareWrites(db: Database.Database): SqliteWrites {
   // An array argument binds its elements as the positional parameters, in order.
   const upsertSpan = db.prepare<[SpanValues]>(upsert('spans', ['trace_id', 'span_id'], SPAN_COLUMNS));
@@ -96,8 +143,12 @@ export function prepareWrites(db: Database.Database): SqliteWrites {
   const insertSpanLink = db.prepare<[string, string, string]>(
     'INSERT OR IGNORE INTO span_links (target_span_id, trace_id, span_id) VALUES (?, ?, ?)',
   );
-  const upsertEvent = db.prepare<[EventValues]>(upsert('events', ['id'], EVENT_COLUMNS));
-  const upsertDelivery = db.prepare<[DeliveryValues]>(upsert('deliveries', ['id'], DELIVERY_COLUMNS));
+  const flushRollups = (): void => {
+    events.flush();
+    deliveries.flush();
+  };
+  const events = new RolledUpRows<EventValues>(db, PRODUCER_SOURCE, EVENT_COLUMNS, flushRollups);
+  const deliveries = new RolledUpRows<DeliveryValues>(db, CONSUMER_SOURCE, DELIVERY_COLUMNS, flushRollups);
   const upsertEdge = db.prepare<[EdgeValues]>(upsert('edges', ['id'], EDGE_COLUMNS));
   const compact = prepareCompaction(db);
   let compactedAt = 0;
@@ -116,8 +167,10 @@ export function prepareWrites(db: Database.Database): SqliteWrites {
   });
   // All kinds (dead letters too) in one transaction: one fsync per correlator pass instead of three.
   const putDerived = db.transaction((records: DerivedRows) => {
-    for (const row of records.events) upsertEvent.run(row);
-    for (const row of records.deliveries) upsertDelivery.run(row);
+    for (const row of records.events) events.write(row);
+    for (const row of records.deliveries) deliveries.write(row);
+    // Before the compaction below, which sums the finest level into the coarser ones.
+    flushRollups();
     for (const row of records.edges) upsertEdge.run(row);
     if (records.deadLetters) deadLetters.write(records.deadLetters);
     // The topology rollups' coarser levels follow the clock (topology-rollup-sql.ts); in the same
