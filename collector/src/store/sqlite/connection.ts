@@ -31,9 +31,10 @@ export function openConnection(path: string): Database.Database {
 export function openWriterConnection(path: string): Database.Database {
   const db = openConnection(path);
   try {
-    // A write that fires the topology rollup triggers changes several rows, so SQLite keeps a
-    // statement journal to undo it alone on error; in temporary files (the default) that made each
-    // insert 2–4× slower. The journal of one upsert is a few pages, so memory costs nothing.
+    // A write that changes several rows (an update firing a topology rollup trigger, a write's
+    // grouped rollup insert) gets a statement journal to undo it alone on error; in temporary files
+    // (the default) that made each insert 2–4× slower. Such a journal is a few pages, so memory
+    // costs nothing.
     db.pragma('temp_store = MEMORY');
     // The store's checkpoint thread checkpoints after writes (checkpointer.ts); this is the fallback.
     db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);

@@ -203,8 +203,8 @@ CREATE INDEX IF NOT EXISTS redrive_audit_by_at ON redrive_audit (at, id);
 CREATE INDEX IF NOT EXISTS redrive_audit_by_dead_letter ON redrive_audit (dead_letter_id, at);
 CREATE INDEX IF NOT EXISTS redrive_audit_by_event ON redrive_audit (event_id, at);
 
--- Topology rollups per time bucket, edge key and latency bucket, kept by triggers on events and
--- deliveries and by compaction into coarser levels; built from the tables on open when missing
--- (topology-rollup-sql.ts).
+-- Topology rollups per time bucket, edge key and latency bucket, kept by the writer (new records,
+-- grouped per write), by triggers on events and deliveries (updates and deletes) and by compaction
+-- into coarser levels; built from the tables on open when missing (topology-rollup-sql.ts).
 ${TOPOLOGY_ROLLUP_SQL}
 `;

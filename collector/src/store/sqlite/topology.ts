@@ -90,7 +90,8 @@ export class SqliteTopology {
 /**
  * Rebuilds the rollups from the tables when they were built with another format or never (a
  * database older than the rollups): idempotent, and in one write transaction so that concurrent
- * writers (whose triggers already run) are neither lost nor counted twice. Then compacts them up to
+ * writers (which add their records to the rollups in the transaction that writes them) are neither
+ * lost nor counted twice. Then compacts them up to
  * `now`.
  */
 export function ensureRollups(db: Database.Database, now = Date.now()): void {
