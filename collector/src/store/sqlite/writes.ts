@@ -138,6 +138,7 @@ class RolledUpRows<Values extends unknown[]> {
 
 export function prepareWrites(db: Database.Database): SqliteWrites {
   // An array argument binds its elements as the positional parameters, in order.
+  const insertSpan = db.prepare<[SpanValues]>(insertNew('spans', ['trace_id', 'span_id'], SPAN_COLUMNS));
   const upsertSpan = db.prepare<[SpanValues]>(upsert('spans', ['trace_id', 'span_id'], SPAN_COLUMNS));
   const deleteSpanLinks = db.prepare<[string, string]>('DELETE FROM span_links WHERE trace_id = ? AND span_id = ?');
   const insertSpanLink = db.prepare<[string, string, string]>(
@@ -158,10 +159,13 @@ export function prepareWrites(db: Database.Database): SqliteWrites {
 
   const putSpans = db.transaction(({ rows, linkTargets }: SpanRows) => {
     rows.forEach((row, i) => {
-      upsertSpan.run(row);
-      // A rewritten span replaces its links (the last copy of a span sent twice wins, links too).
       const [traceId, spanId] = row;
-      deleteSpanLinks.run(traceId, spanId);
+      // A new span has no links yet. A span sent again is rewritten and its links replaced: the
+      // last copy of a span sent twice wins, links too.
+      if (insertSpan.run(row).changes === 0) {
+        upsertSpan.run(row);
+        deleteSpanLinks.run(traceId, spanId);
+      }
       for (const target of linkTargets[i] ?? []) insertSpanLink.run(target, traceId, spanId);
     });
   });
