@@ -8,6 +8,7 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TimeOrderedIdGenerator } from '@causeway/instrumentation';
 
 /**
  * The context manager (so the active span follows async handlers) and the W3C propagators (so
@@ -30,6 +31,8 @@ export interface ServiceTracing {
 export function serviceTracing(serviceName: string, collectorUrl: string): ServiceTracing {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName, 'service.namespace': 'causeway-demo' }),
+    // As an app with its own provider would set it up: trace ids time first (the SDK's README).
+    idGenerator: new TimeOrderedIdGenerator(),
     // A short delay so the UI shows the demo live; the queue bound keeps memory flat if the collector stalls.
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${collectorUrl}/v1/traces` }), { scheduledDelayMillis: 250, maxQueueSize: 4096 })],
   });
