@@ -1,9 +1,8 @@
 /**
  * Micro-benchmark of the SQLite store's write statements alone: what each kind of record costs
  * the writer thread per ingested span, as the writer thread writes them, and with the writer
- * checkpointing its own WAL (SQLite's default of every 1,000 pages,
- * as before the store took the checkpoints off the writer thread). Not part of `npm run bench`; run it
- * directly:
+ * checkpointing its own WAL (SQLite's default of every 1,000 pages, as before the store took the
+ * checkpoints off the writer thread). Not part of `npm run bench`; run it directly:
  *
  *   node --import tsx bench/ingest/sqlite-writes-micro.ts [--requests 100] [--rounds 2]
  *
@@ -11,7 +10,8 @@
  * records a collector writes for them; their rows are then written into a fresh database file per
  * variant, kind by kind, in the ingest plugin's batches, through the store's own prepared writes
  * (`prepareWrites`, one transaction per call as on the writer thread) on a connection opened as the
- * writer thread's (`openWriterConnection`). Bytes written to disk per span (WAL and checkpoints) come from /proc/self/io on Linux.
+ * writer thread's (`openWriterConnection`). Bytes written to disk per span (WAL and checkpoints)
+ * come from /proc/self/io on Linux.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

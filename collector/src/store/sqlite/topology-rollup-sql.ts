@@ -14,8 +14,8 @@
  * reads changed), and subtract on AFTER DELETE. An AFTER INSERT trigger did the adding one record
  * at a time until the fourteenth round of docs/performance.md: a rollup upsert per record, ~6 µs
  * of the writer's ~23 per ingested span. A coarser level holds the buckets that start
- * before its `complete_until` (in `topology_level_state`), and none after: the triggers add a
- * record to it only when its time is before that bound, and the store moves the bound forward by
+ * before its `complete_until` (in `topology_level_state`), and none after: a record is added to it
+ * only when its time is before that bound, and the store moves the bound forward by
  * compacting the level below (`compactSql`: closed buckets summed from finer cells, a few thousand
  * cells instead of every record). The bounds trail the clock by `COMPACTION_DELAY_MS`, so a record
  * that arrives in time costs one rollup upsert instead of one per level: the four levels' upserts
@@ -123,7 +123,7 @@ export const CONSUMER_SOURCE: RollupSource = {
   watched: ['destination', 'service', 'consumer_group', 'received_at', 'latency_ms', 'outcome'],
 };
 
-export const SOURCES = [PRODUCER_SOURCE, CONSUMER_SOURCE] as const;
+const SOURCES = [PRODUCER_SOURCE, CONSUMER_SOURCE] as const;
 
 /** Row `r`'s entry in `topology_keys`, looked up once per trigger rather than once per level. */
 function keySql(source: RollupSource, r: string): string {

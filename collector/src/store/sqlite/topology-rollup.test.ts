@@ -241,6 +241,28 @@ describe('SQLite topology rollups', () => {
     }
   });
 
+  it('forget the new rows of a write that failed, so the next write counts only its own', async () => {
+    const path = join(dir, 'failed-write.db');
+    const store = new SqliteStore(path);
+    await store.init();
+    const { events, deliveries } = randomRecords(80, 13);
+    // The events go in and wait to be rolled up; the broken delivery (no service: NOT NULL) fails
+    // the write, which rolls back before its flush. The next write's rows take the same rowids.
+    const broken = { ...(deliveries[0] as DeliveryRecord), eventId: 'broken', service: null as unknown as string };
+    await expect(store.putDerived({ events: events.slice(0, 40), deliveries: [broken], edges: [] })).rejects.toThrow(/NOT NULL/);
+    await store.putDerived({ events: events.slice(40), deliveries: deliveries.slice(0, 40), edges: [] });
+    const topology = await store.topology({ from: START - HOUR, to: START + 5 * HOUR });
+    expect(topology.producers.reduce((sum, row) => sum + row.count, 0)).toBe(40);
+    expect(topology.consumers.reduce((sum, row) => sum + row.count, 0)).toBe(40);
+    await store.close();
+    const db = new Database(path);
+    try {
+      expect(rollupRows(db)).toEqual(rebuiltRows(db));
+    } finally {
+      db.close();
+    }
+  });
+
   it('drop the former per-record insert triggers on open, so no record is counted twice', async () => {
     const path = join(dir, 'insert-triggers.db');
     const store = new SqliteStore(path);

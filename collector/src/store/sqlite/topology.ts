@@ -91,8 +91,7 @@ export class SqliteTopology {
  * Rebuilds the rollups from the tables when they were built with another format or never (a
  * database older than the rollups): idempotent, and in one write transaction so that concurrent
  * writers (which add their records to the rollups in the transaction that writes them) are neither
- * lost nor counted twice. Then compacts them up to
- * `now`.
+ * lost nor counted twice. Then compacts them up to `now`.
  */
 export function ensureRollups(db: Database.Database, now = Date.now()): void {
   const built = (): boolean => {

@@ -126,6 +126,14 @@ class RolledUpRows<Values extends unknown[]> {
     this.update.run(row);
   }
 
+  /**
+   * Forgets rows left waiting by a transaction that failed before its flush: rolled back, their
+   * rowids may be given to other rows.
+   */
+  discard(): void {
+    this.pending = [];
+  }
+
   /** Adds the rows waiting to the rollups. */
   flush(): void {
     if (this.pending.length === 0) return;
@@ -171,6 +179,8 @@ export function prepareWrites(db: Database.Database): SqliteWrites {
   });
   // All kinds (dead letters too) in one transaction: one fsync per correlator pass instead of three.
   const putDerived = db.transaction((records: DerivedRows) => {
+    events.discard();
+    deliveries.discard();
     for (const row of records.events) events.write(row);
     for (const row of records.deliveries) deliveries.write(row);
     // Before the compaction below, which sums the finest level into the coarser ones.
