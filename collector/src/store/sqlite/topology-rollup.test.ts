@@ -40,6 +40,34 @@ function rebuiltRows(db: Database.Database): unknown[] {
   return rows;
 }
 
+/** A fresh file-backed store in the test directory. */
+async function openStore(name: string): Promise<{ store: SqliteStore; path: string }> {
+  const path = join(dir, name);
+  const store = new SqliteStore(path);
+  await store.init();
+  return { store, path };
+}
+
+/** Records and errors per side over the whole span of `randomRecords`' times (and an hour either side). */
+async function totals(store: SqliteStore): Promise<{ producers: { count: number; errors: number }; consumers: { count: number; errors: number } }> {
+  const topology = await store.topology({ from: START - HOUR, to: START + 6 * HOUR });
+  const sum = (rows: ReadonlyArray<{ count: number; errors: number }>) => ({
+    count: rows.reduce((total, row) => total + row.count, 0),
+    errors: rows.reduce((total, row) => total + row.errors, 0),
+  });
+  return { producers: sum(topology.producers), consumers: sum(topology.consumers) };
+}
+
+/** The stored rollups of the (closed) store at `path` equal those rebuilt from its tables. */
+function expectRollupsOfTables(path: string): void {
+  const db = new Database(path);
+  try {
+    expect(rollupRows(db)).toEqual(rebuiltRows(db));
+  } finally {
+    db.close();
+  }
+}
+
 function levelBounds(db: Database.Database): Map<number, number> {
   const rows = db.prepare(LEVEL_STATE_SQL).all() as { levelMs: number; completeUntil: number }[];
   return new Map(rows.map((row) => [row.levelMs, row.completeUntil]));
@@ -217,9 +245,7 @@ describe('SQLite topology rollups', () => {
   });
 
   it('count a record inserted and changed within one write once, at its last values', async () => {
-    const path = join(dir, 'same-write.db');
-    const store = new SqliteStore(path);
-    await store.init();
+    const { store, path } = await openStore('same-write.db');
     const { events, deliveries } = randomRecords(60, 11);
     // Each record twice in one write, the second copy moved by an hour and failed: the first copy
     // is inserted and waits to be rolled up; the second updates it, and the update trigger must
@@ -227,46 +253,27 @@ describe('SQLite topology rollups', () => {
     const moved = deliveries.map((d) => ({ ...d, receivedAt: d.receivedAt + HOUR, outcome: 'error' as const }));
     const movedEvents = events.map((e) => ({ ...e, publishedAt: e.publishedAt + HOUR, sendError: true }));
     await store.putDerived({ events: [...events, ...movedEvents], deliveries: deliveries.flatMap((d, i) => [d, moved[i] as DeliveryRecord]), edges: [] });
-    const topology = await store.topology({ from: START - HOUR, to: START + 6 * HOUR });
-    expect(topology.consumers.reduce((sum, row) => sum + row.count, 0)).toBe(60);
-    expect(topology.consumers.reduce((sum, row) => sum + row.errors, 0)).toBe(60);
-    expect(topology.producers.reduce((sum, row) => sum + row.count, 0)).toBe(60);
-    expect(topology.producers.reduce((sum, row) => sum + row.errors, 0)).toBe(60);
+    expect(await totals(store)).toEqual({ producers: { count: 60, errors: 60 }, consumers: { count: 60, errors: 60 } });
     await store.close();
-    const db = new Database(path);
-    try {
-      expect(rollupRows(db)).toEqual(rebuiltRows(db));
-    } finally {
-      db.close();
-    }
+    expectRollupsOfTables(path);
   });
 
   it('forget the new rows of a write that failed, so the next write counts only its own', async () => {
-    const path = join(dir, 'failed-write.db');
-    const store = new SqliteStore(path);
-    await store.init();
+    const { store, path } = await openStore('failed-write.db');
     const { events, deliveries } = randomRecords(80, 13);
     // The events go in and wait to be rolled up; the broken delivery (no service: NOT NULL) fails
     // the write, which rolls back before its flush. The next write's rows take the same rowids.
     const broken = { ...(deliveries[0] as DeliveryRecord), eventId: 'broken', service: null as unknown as string };
     await expect(store.putDerived({ events: events.slice(0, 40), deliveries: [broken], edges: [] })).rejects.toThrow(/NOT NULL/);
     await store.putDerived({ events: events.slice(40), deliveries: deliveries.slice(0, 40), edges: [] });
-    const topology = await store.topology({ from: START - HOUR, to: START + 5 * HOUR });
-    expect(topology.producers.reduce((sum, row) => sum + row.count, 0)).toBe(40);
-    expect(topology.consumers.reduce((sum, row) => sum + row.count, 0)).toBe(40);
+    const { producers, consumers } = await totals(store);
+    expect([producers.count, consumers.count]).toEqual([40, 40]);
     await store.close();
-    const db = new Database(path);
-    try {
-      expect(rollupRows(db)).toEqual(rebuiltRows(db));
-    } finally {
-      db.close();
-    }
+    expectRollupsOfTables(path);
   });
 
   it('drop the former per-record insert triggers on open, so no record is counted twice', async () => {
-    const path = join(dir, 'insert-triggers.db');
-    const store = new SqliteStore(path);
-    await store.init();
+    const { store, path } = await openStore('insert-triggers.db');
     await store.close();
     // The insert trigger of the collector before the fourteenth round (it added each record itself).
     const db = new Database(path);
@@ -277,10 +284,8 @@ describe('SQLite topology rollups', () => {
 
     const reopened = new SqliteStore(path);
     await reopened.init();
-    const { deliveries } = randomRecords(40, 5);
-    await reopened.putDeliveries(deliveries);
-    const topology = await reopened.topology({ from: START - HOUR, to: START + 5 * HOUR });
-    expect(topology.consumers.reduce((sum, row) => sum + row.count, 0)).toBe(40);
+    await reopened.putDeliveries(randomRecords(40, 5).deliveries);
+    expect((await totals(reopened)).consumers.count).toBe(40);
     await reopened.close();
   });
 
