@@ -29,12 +29,12 @@
  * partial trace read (`getTraceSpans` has no limit).
  */
 import type { SpanRecord } from '../model/span.js';
-import { spanKey } from '../model/span.js';
 import type { DerivedRecords, SpanKey, Store } from '../store/store.js';
 import { deriveRecords } from './derive.js';
 import { mergeDeadLetters } from '../deadletters/derive.js';
 import type { DeadLetterRecord } from '../deadletters/types.js';
 import { messageId, messagingRole } from './span-roles.js';
+import { SpanKeyMap } from './span-key-map.js';
 import { BatchSpans, mergeByKey, UnrefreshedBatches } from './spans-in-memory.js';
 
 export interface CorrelatorOptions {
@@ -87,7 +87,7 @@ export class Correlator {
 
   private async derive(spans: SpanRecord[]): Promise<{ writer: DerivedRecordWriter; seq: number | undefined }> {
     // The last copy of a span sent twice in one batch wins, as it does in the store.
-    const inBatch = new BatchSpans(new Map(spans.map((span) => [spanKey(span.traceId, span.spanId), span])));
+    const inBatch = new BatchSpans(spans);
     const batchTraces = unique(spans.map((span) => span.traceId));
     const spanIds = unique(spans.map((span) => span.spanId));
     const messageIds = unique(spans.map(messageId));
@@ -155,19 +155,18 @@ export class Correlator {
    * the rest from the store.
    */
   private async loadContext(owned: SpanRecord[], memory: BatchSpans[]): Promise<SpanRecord[]> {
-    const ownedKeys = new Set(owned.map((span) => spanKey(span.traceId, span.spanId)));
+    const ownedKeys = new SpanKeyMap<true>();
+    for (const span of owned) ownedKeys.set(span.traceId, span.spanId, true);
     const context: SpanRecord[] = [];
-    const loaded = new Set<string>();
+    const loaded = new SpanKeyMap<true>();
     const fromStore: SpanKey[] = [];
     for (const span of owned) {
       if (messagingRole(span) !== 'consumer') continue;
-      for (const link of span.links) {
-        const key = spanKey(link.traceId, link.spanId);
-        if (ownedKeys.has(key) || loaded.has(key)) continue;
-        loaded.add(key);
-        const held = findInMemory(memory, key);
+      for (const { traceId, spanId } of span.links) {
+        if (ownedKeys.has(traceId, spanId) || !loaded.add(traceId, spanId, true)) continue;
+        const held = findInMemory(memory, traceId, spanId);
         if (held) context.push(held);
-        else fromStore.push({ traceId: link.traceId, spanId: link.spanId });
+        else fromStore.push({ traceId, spanId });
       }
     }
     context.push(...(await this.getSpans(fromStore)));
@@ -179,18 +178,17 @@ export class Correlator {
     for (const batch of memory) {
       for (const id of messageIds) {
         for (const producer of batch.producersOf(id)) {
-          const key = spanKey(producer.traceId, producer.spanId);
-          if (ownedTraceSet.has(producer.traceId) || loaded.has(key)) continue;
-          loaded.add(key);
+          if (ownedTraceSet.has(producer.traceId) || !loaded.add(producer.traceId, producer.spanId, true)) continue;
           context.push(producer);
         }
       }
     }
-    const others = new Map<string, SpanKey>();
+    const others = new SpanKeyMap<SpanKey>();
     for (const related of await this.findRelatedKeys([], messageIds, ownedTraces)) {
-      const key = spanKey(related.traceId, related.spanId);
       // A span held in memory is taken from there even when the store has an older copy of it.
-      if (!loaded.has(key) && !findInMemory(memory, key)) others.set(key, related);
+      if (!loaded.has(related.traceId, related.spanId) && !findInMemory(memory, related.traceId, related.spanId)) {
+        others.set(related.traceId, related.spanId, related);
+      }
     }
     for (const span of await this.getSpans([...others.values()])) {
       if (messagingRole(span) === 'producer') context.push(span);
@@ -290,9 +288,9 @@ async function allOrFirstError<T extends readonly unknown[]>(promises: { [K in k
   return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
-function findInMemory(memory: BatchSpans[], key: string): SpanRecord | undefined {
+function findInMemory(memory: BatchSpans[], traceId: string, spanId: string): SpanRecord | undefined {
   for (const batch of memory) {
-    const span = batch.get(key);
+    const span = batch.get(traceId, spanId);
     if (span) return span;
   }
   return undefined;

@@ -3,20 +3,24 @@
  * message id. Built once per derivation so every rule runs in O(spans).
  */
 import { spanKey, type SpanRecord } from '../model/span.js';
+import { SpanKeyMap } from './span-key-map.js';
 import { messageId, messagingRole } from './span-roles.js';
 
 export class SpanIndex {
-  private readonly byKey = new Map<string, SpanRecord>();
-  private readonly childrenByParent = new Map<string, SpanRecord[]>();
+  private readonly byKey = new SpanKeyMap<SpanRecord>();
+  /** Keyed by the parent's key (the child's trace id and its parent span id). */
+  private readonly childrenByParent = new SpanKeyMap<SpanRecord[]>();
   private readonly producersByMessageId = new Map<string, SpanRecord[]>();
 
   constructor(spans: Iterable<SpanRecord>) {
     for (const span of spans) {
-      const key = spanKey(span.traceId, span.spanId);
       // The same span may be loaded twice (as part of its trace and as a link target): keep one.
-      if (this.byKey.has(key)) continue;
-      this.byKey.set(key, span);
-      if (span.parentSpanId) push(this.childrenByParent, spanKey(span.traceId, span.parentSpanId), span);
+      if (!this.byKey.add(span.traceId, span.spanId, span)) continue;
+      if (span.parentSpanId) {
+        const siblings = this.childrenByParent.get(span.traceId, span.parentSpanId);
+        if (siblings) siblings.push(span);
+        else this.childrenByParent.set(span.traceId, span.parentSpanId, [span]);
+      }
       if (messagingRole(span) === 'producer') {
         const id = messageId(span);
         if (id !== undefined) push(this.producersByMessageId, id, span);
@@ -25,7 +29,7 @@ export class SpanIndex {
   }
 
   get(traceId: string, spanId: string): SpanRecord | undefined {
-    return this.byKey.get(spanKey(traceId, spanId));
+    return this.byKey.get(traceId, spanId);
   }
 
   parentOf(span: SpanRecord): SpanRecord | undefined {
@@ -33,7 +37,7 @@ export class SpanIndex {
   }
 
   childrenOf(span: SpanRecord): readonly SpanRecord[] {
-    return this.childrenByParent.get(spanKey(span.traceId, span.spanId)) ?? [];
+    return this.childrenByParent.get(span.traceId, span.spanId) ?? [];
   }
 
   /**

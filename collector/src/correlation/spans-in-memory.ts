@@ -4,8 +4,9 @@
  * yet refreshed, while the next batch is already being correlated. Every store read of the
  * correlator is completed from here, so what it derives does not depend on when a refresh lands.
  */
-import { spanKey, type SpanRecord } from '../model/span.js';
+import type { SpanRecord } from '../model/span.js';
 import type { SpanKey } from '../store/store.js';
+import { SpanKeyMap } from './span-key-map.js';
 import { messageId, messagingRole } from './span-roles.js';
 
 /** One batch, indexed for the correlator's look-ups. */
@@ -15,9 +16,12 @@ export class BatchSpans {
   private readonly byMessageId = new Map<string, SpanRecord[]>();
   private readonly byLinkTarget = new Map<string, SpanRecord[]>();
 
-  /** @param byKey the batch, one span per key (the last copy of a span sent twice). */
-  constructor(readonly byKey: ReadonlyMap<string, SpanRecord>) {
-    for (const span of byKey.values()) {
+  private readonly byKey = new SpanKeyMap<SpanRecord>();
+
+  /** @param spans the batch; of a span sent twice, the last copy is kept. */
+  constructor(spans: readonly SpanRecord[]) {
+    for (const span of spans) this.byKey.set(span.traceId, span.spanId, span);
+    for (const span of this.byKey.values()) {
       push(this.byTrace, span.traceId, span);
       const id = messageId(span);
       if (id !== undefined) {
@@ -28,16 +32,8 @@ export class BatchSpans {
     }
   }
 
-  get size(): number {
-    return this.byKey.size;
-  }
-
-  has(key: string): boolean {
-    return this.byKey.has(key);
-  }
-
-  get(key: string): SpanRecord | undefined {
-    return this.byKey.get(key);
+  get(traceId: string, spanId: string): SpanRecord | undefined {
+    return this.byKey.get(traceId, spanId);
   }
 
   traceSpans(traceId: string): readonly SpanRecord[] {
@@ -102,15 +98,9 @@ export class UnrefreshedBatches {
  * spans whose key memory does not have. One span per key.
  */
 export function mergeByKey(inMemory: Iterable<SpanRecord>, stored: Iterable<SpanRecord>): SpanRecord[] {
-  const byKey = new Map<string, SpanRecord>();
-  for (const span of inMemory) {
-    const key = spanKey(span.traceId, span.spanId);
-    if (!byKey.has(key)) byKey.set(key, span);
-  }
-  for (const span of stored) {
-    const key = spanKey(span.traceId, span.spanId);
-    if (!byKey.has(key)) byKey.set(key, span);
-  }
+  const byKey = new SpanKeyMap<SpanRecord>();
+  for (const span of inMemory) byKey.add(span.traceId, span.spanId, span);
+  for (const span of stored) byKey.add(span.traceId, span.spanId, span);
   return [...byKey.values()];
 }
 
