@@ -33,7 +33,7 @@ export interface IngestOptions {
 
 export interface IngestSizes {
   requests: number;
-  /** Alternating collector / bare-limit rounds on Elasticsearch. */
+  /** Collector runs on SQLite (median reported); alternating collector / bare-limit rounds on Elasticsearch. */
   rounds: number;
 }
 
@@ -63,7 +63,7 @@ export async function runIngestBench(report: Report, services: ServiceAddresses,
   const profileFlags = (name: string) => (options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=ingest-${name}.cpuprofile`] : []);
 
   let retries = 0;
-  if (stores.includes('sqlite')) retries += await sqliteIngest(report, services, requests, warmup, profileFlags('sqlite'));
+  if (stores.includes('sqlite')) retries += await sqliteIngest(report, services, requests, warmup, sizes.rounds, profileFlags('sqlite'));
   if (stores.includes('elasticsearch')) {
     const pinning = pinGroup === undefined ? undefined : pinElasticsearch(pinGroup);
     if (pinning) log(`ingest: Elasticsearch pinned to CPU ${pinning.elasticsearchCpus}, the bench and its collectors to CPU ${pinning.benchCpus}`);
@@ -90,15 +90,27 @@ function pinnableElasticsearch(services: ServiceAddresses, stores: string[]): nu
   return services.elasticsearchProcessGroup;
 }
 
-/** The SQLite figures; returns the 503 retries. */
-async function sqliteIngest(report: Report, services: ServiceAddresses, requests: Uint8Array[], warmup: Uint8Array[], nodeFlags: string[]): Promise<number> {
+/**
+ * The SQLite figures over `rounds` collector runs, each with a fresh database; returns the 503
+ * retries. SQLite has no limit to divide by, so spans per second are an absolute figure, and one run
+ * of the same code on this machine reads anywhere in ±15 % of another: the median of the runs is
+ * reported (with every run in the log), and the peak RSS is the highest of them, since the target
+ * holds for every run.
+ */
+async function sqliteIngest(report: Report, services: ServiceAddresses, requests: Uint8Array[], warmup: Uint8Array[], rounds: number, nodeFlags: string[]): Promise<number> {
   const spanCount = requests.length * SPANS_PER_REQUEST;
-  const sqlite = await collectorRun(services, requests, warmup, undefined, nodeFlags);
-  log(`ingest: sqlite ${Math.round(sqlite.spansPerSecond)} spans/s`);
-  report.add({ key: 'ingest.sqlite.spansPerSecond', label: 'ingest → SQLite', value: sqlite.spansPerSecond, unit: 'spans/s', target: '≥ 30,000', met: sqlite.spansPerSecond >= 30_000 });
-  report.add({ key: 'ingest.sqlite.peakRssMB', label: 'ingest → SQLite: collector peak RSS', value: sqlite.usage.peakRssBytes / 2 ** 20, unit: 'MB', target: '≤ 300', met: sqlite.usage.peakRssBytes <= 300 * 2 ** 20 });
-  report.add({ key: 'ingest.sqlite.cpuMicrosPerSpan', label: 'ingest → SQLite: collector CPU', value: sqlite.usage.cpuMicros / spanCount, unit: 'µs/span' });
-  return sqlite.retries;
+  const runs: CollectorRun[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const run = await collectorRun(services, requests, warmup, undefined, round === 0 ? nodeFlags : []);
+    runs.push(run);
+    log(`ingest: sqlite ${Math.round(run.spansPerSecond)} spans/s (run ${round + 1} of ${rounds})`);
+  }
+  const rate = median(runs.map((run) => run.spansPerSecond));
+  const peak = Math.max(...runs.map((run) => run.usage.peakRssBytes));
+  report.add({ key: 'ingest.sqlite.spansPerSecond', label: 'ingest → SQLite', value: rate, unit: 'spans/s', target: '≥ 30,000', met: rate >= 30_000 });
+  report.add({ key: 'ingest.sqlite.peakRssMB', label: 'ingest → SQLite: collector peak RSS', value: peak / 2 ** 20, unit: 'MB', target: '≤ 300', met: peak <= 300 * 2 ** 20 });
+  report.add({ key: 'ingest.sqlite.cpuMicrosPerSpan', label: 'ingest → SQLite: collector CPU', value: median(runs.map((run) => run.usage.cpuMicros)) / spanCount, unit: 'µs/span' });
+  return runs.reduce((sum, run) => sum + run.retries, 0);
 }
 
 /** The Elasticsearch figures, collector and bare `_bulk` limit alternating over `rounds`; returns the 503 retries. */
