@@ -58,7 +58,11 @@ const spans: SpanRecord[] = toOtlpRequests(generateMessagingSpans(Number(values.
 const batches: SpanRecord[][] = [];
 for (let i = 0; i < spans.length; i += BATCH_SPANS.sqlite) {
   const byTrace = new Map<string, SpanRecord[]>();
-  for (const span of spans.slice(i, i + BATCH_SPANS.sqlite)) byTrace.set(span.traceId, [...(byTrace.get(span.traceId) ?? []), span]);
+  for (const span of spans.slice(i, i + BATCH_SPANS.sqlite)) {
+    const trace = byTrace.get(span.traceId);
+    if (trace) trace.push(span);
+    else byTrace.set(span.traceId, [span]);
+  }
   batches.push([...byTrace.values()].flat());
 }
 

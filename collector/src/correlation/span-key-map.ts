@@ -8,11 +8,6 @@
  */
 export class SpanKeyMap<V> {
   private readonly byTrace = new Map<string, Map<string, V>>();
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
 
   get(traceId: string, spanId: string): V | undefined {
     return this.byTrace.get(traceId)?.get(spanId);
@@ -28,7 +23,6 @@ export class SpanKeyMap<V> {
       spans = new Map();
       this.byTrace.set(traceId, spans);
     }
-    if (!spans.has(spanId)) this.count++;
     spans.set(spanId, value);
   }
 
