@@ -30,6 +30,8 @@ export interface ClusterSnapshot {
   /** group → topic → partition → committed offset (only partitions with a commit). */
   committed: Map<string, Map<string, Map<number, number>>>;
   topics: Map<string, TopicOffsets>;
+  /** Groups and topics skipped because the cluster said they no longer exist. */
+  skippedAsGone: number;
 }
 
 export interface ReadParams {
@@ -103,7 +105,7 @@ export async function readCluster(admin: Admin, params: ReadParams): Promise<Clu
     topics.set(topic, { partitions });
   });
   failures.report();
-  return { groups, committed, topics };
+  return { groups, committed, topics, skippedAsGone: failures.gone };
 }
 
 async function describeGroups(admin: Admin, params: ReadParams, failures: FailureTally): Promise<Map<string, GroupState>> {
@@ -157,6 +159,7 @@ function assignedTopics(description: GroupDescription): Set<string> {
 
 /** Skipped items of one poll: each at debug, one warning per poll for failures other than deletions. */
 class FailureTally {
+  gone = 0;
   private unexpected = 0;
   private firstUnexpected: string | undefined;
 
@@ -164,7 +167,10 @@ class FailureTally {
 
   add(error: unknown, subject: object, msg: string): void {
     this.log.debug?.({ ...subject, err: errorMessage(error) }, msg);
-    if (isGone(error)) return;
+    if (isGone(error)) {
+      this.gone += 1;
+      return;
+    }
     this.unexpected += 1;
     this.firstUnexpected ??= errorMessage(error);
   }
@@ -183,7 +189,8 @@ class FailureTally {
   }
 }
 
-function isGone(error: unknown): boolean {
+/** Whether `error` (or one of its causes) says a group or topic no longer exists. */
+export function isGone(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const type = (e as { type?: unknown }).type;
     if (typeof type === 'string' && GONE_ERRORS.has(type)) return true;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Admin, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { GroupReading, LagSource, PartitionReading } from '../../types.js';
 import { errorMessage, PollAbortedError, raceAbort, throwIfAborted } from './bounded.js';
-import { readCluster, type ClusterSnapshot } from './cluster-reader.js';
+import { isGone, readCluster, type ClusterSnapshot } from './cluster-reader.js';
 import { CommitWatcher } from './commit-watcher.js';
 import { createGroupFilter, type GroupFilter } from './group-filter.js';
 
@@ -119,12 +119,35 @@ export class KafkaLagSource implements LagSource {
 
   private async read(signal: AbortSignal): Promise<GroupReading[]> {
     this.startWatcher();
+    // kafkajs's metadata refresh asks for every topic the client has targeted and fails as a whole
+    // once one of them is gone, so a topic deleted mid-poll fails the read, or makes it skip
+    // groups and topics that still exist. A fresh client, which targets none, reads once more.
+    let first: ClusterSnapshot;
+    try {
+      first = await this.readOnce(signal);
+      if (first.skippedAsGone === 0) return this.toReadings(first);
+    } catch (error) {
+      if (!isGone(error) || signal.aborted) throw error;
+      this.log.debug?.({ source: this.name, err: errorMessage(error) }, 'a topic was deleted mid-poll; reading again with a fresh Kafka admin client');
+      return this.toReadings(await this.readOnce(signal));
+    }
+    this.log.debug?.({ source: this.name, skipped: first.skippedAsGone }, 'groups or topics vanished mid-poll; reading again with a fresh Kafka admin client');
+    await this.dropAdmin();
+    try {
+      return this.toReadings(await this.readOnce(signal));
+    } catch (error) {
+      // The first read stands, less what it skipped, rather than no reading at all.
+      if (error instanceof PollAbortedError || signal.aborted) throw error;
+      return this.toReadings(first);
+    }
+  }
+
+  private async readOnce(signal: AbortSignal): Promise<ClusterSnapshot> {
     let admin = await this.connectedAdmin();
     let existingTopics: Set<string>;
     try {
       existingTopics = new Set(await admin.listTopics());
-      // kafkajs asks for every topic it ever targeted on each metadata refresh and fails the
-      // refresh (listGroups included) once one is deleted: start over with a fresh client.
+      // The same failure, seen before it happens: a topic targeted by an earlier poll is gone.
       if ([...this.targetedTopics].some((topic) => !existingTopics.has(topic))) {
         this.log.debug?.({ source: this.name }, 'a topic was deleted; reconnecting the Kafka admin client');
         await this.dropAdmin();
@@ -134,7 +157,7 @@ export class KafkaLagSource implements LagSource {
       const listed = await admin.listGroups();
       const groupIds = [...new Set(listed.groups.map((g) => g.groupId))].filter(this.filter);
       throwIfAborted(signal, 'Kafka lag poll');
-      const snapshot = await readCluster(admin, {
+      return await readCluster(admin, {
         groupIds,
         existingTopics,
         concurrency: this.concurrency,
@@ -142,9 +165,8 @@ export class KafkaLagSource implements LagSource {
         log: this.log,
         onTopicTargeted: (topic) => this.targetedTopics.add(topic),
       });
-      return this.toReadings(snapshot);
     } catch (error) {
-      // The client may be wedged (broker gone, stale metadata): the next poll starts afresh.
+      // The client may be wedged (broker gone, stale metadata): the next read starts afresh.
       if (!(error instanceof PollAbortedError)) await this.dropAdmin();
       throw error;
     }
