@@ -2,8 +2,8 @@
  * The Lag page in a real browser against `causeway start --demo` (in-process broker, lag polled
  * every second with no broker flags): groups sorted by severity as the API answers them, a group's
  * charts and partitions, a rule added through the form that fires as soon as any group has a
- * message waiting (the demo publishes all the time), the rule deleted again, and lag on the
- * topology's consumer edges.
+ * message waiting (by chance within seconds, or at the latest in the demo's warehouse outage a
+ * minute after start), the rule deleted again, and lag on the topology's consumer edges.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -97,10 +97,12 @@ describe.skipIf(missing !== undefined && !mustRun)('the Lag page in Chromium', (
     const rules = (await (await fetch(`${collector!.url}/api/alerts/rules`)).json()) as { rules: Array<{ id: string; name: string; metric: string; threshold: number }> };
     expect(rules.rules).toContainEqual(expect.objectContaining({ id: ruleId, name: 'anything waiting', metric: 'lag_messages', threshold: 0 }));
 
-    // Active, or in the history: the demo's lag flips between 0 and 1 from poll to poll, so the
-    // alert may already have resolved again when the page next refreshes.
+    // Active, or in the history: the demo's lag flips between 0 and 1 now and then, so the alert
+    // may already have resolved again when the page next refreshes. How soon a group has a message
+    // waiting is chance (5 to 30 s, the slower on a busy machine); at the latest, the demo's
+    // warehouse outage a minute after start holds shipping's lag up, and the page refreshes every 10 s.
     const firing = page().locator('[data-testid="alert-row"][data-state="firing"]').filter({ hasText: 'anything waiting' });
-    await firing.first().waitFor({ timeout: 30_000 });
+    await firing.first().waitFor({ timeout: 90_000 });
     await browser!.screenshot('lag-alerts');
 
     await rule.getByRole('button', { name: /Delete rule/ }).click();
@@ -108,7 +110,7 @@ describe.skipIf(missing !== undefined && !mustRun)('the Lag page in Chromium', (
     await rule.waitFor({ state: 'detached' });
     const after = (await (await fetch(`${collector!.url}/api/alerts/rules`)).json()) as { rules: Array<{ id: string }> };
     expect(after.rules.map((r) => r.id)).not.toContain(ruleId);
-  });
+  }, 150_000);
 
   it('shows current lag on the topology\'s consumer edges', async () => {
     await page().goto(`${collector!.url}/topology`);
