@@ -7,9 +7,9 @@
  * What a batch can change:
  * - records of its own traces (a new settle span changes its delivery's outcome, a new parent
  *   completes an ancestor chain);
- * - records of spans that link to the new spans (a consumer linking to a producer that just
- *   arrived) or carry the same `messaging.message.id` (a consumer whose producer just arrived gets
- *   its queue time; a second publish of a message id may become the canonical one).
+ * - records of spans that link to the new producer spans (a consumer linking to a producer that
+ *   just arrived) or carry the same `messaging.message.id` (a consumer whose producer just
+ *   arrived gets its queue time; a second publish of a message id may become the canonical one).
  * Those traces are loaded whole (records are derived only from whole traces); link targets and the
  * publishes of the message ids involved are loaded as read-only context.
  *
@@ -31,6 +31,7 @@
 import type { SpanRecord } from '../model/span.js';
 import type { DerivedRecords, SpanKey, Store } from '../store/store.js';
 import { deriveRecords } from './derive.js';
+import { isEventProducer } from './events.js';
 import { mergeDeadLetters } from '../deadletters/derive.js';
 import type { DeadLetterRecord } from '../deadletters/types.js';
 import { messageId, messagingRole } from './span-roles.js';
@@ -89,7 +90,9 @@ export class Correlator {
     // The last copy of a span sent twice in one batch wins, as it does in the store.
     const inBatch = new BatchSpans(spans);
     const batchTraces = unique(spans.map((span) => span.traceId));
-    const spanIds = unique(spans.map((span) => span.spanId));
+    // A consumer's link counts only when it points at an event producer (`consumedEvents`), so
+    // only those of the batch's spans can change what a stored span linking to them derives.
+    const linkTargetIds = unique(spans.filter(isEventProducer).map((span) => span.spanId));
     const messageIds = unique(spans.map(messageId));
     // Reads first in the list: a synchronous store (SQLite) then answers them before the write,
     // so they return only what was stored before the batch (less to load). The batch's spans need
@@ -100,7 +103,7 @@ export class Correlator {
     const memory = [inBatch, ...this.unrefreshed.newestFirst()];
     const [stored, storedRelated] = await allOrFirstError([
       this.getTraceSpans(batchTraces),
-      this.findRelatedKeys(spanIds, messageIds, batchTraces),
+      this.findRelatedKeys(linkTargetIds, messageIds, batchTraces),
       this.store.putSpans(spans, { deferVisibility: true }),
     ] as const);
     const seq = this.store.deferredSpanVisibility ? this.unrefreshed.add(inBatch) : undefined;
@@ -119,7 +122,7 @@ export class Correlator {
       // Traces outside the batch with spans linking to it or sharing its message ids: loaded whole.
       const related = new Set(storedRelated.map((key) => key.traceId));
       for (const batch of memory.slice(1)) {
-        for (const span of batch.related(spanIds, messageIds)) if (!batchTraceSet.has(span.traceId)) related.add(span.traceId);
+        for (const span of batch.related(linkTargetIds, messageIds)) if (!batchTraceSet.has(span.traceId)) related.add(span.traceId);
       }
       for (const chunk of chunks([...related], this.tracesPerPass)) {
         const inMemory = memory.slice(1).flatMap((batch) => chunk.flatMap((traceId) => batch.traceSpans(traceId)));
