@@ -122,22 +122,21 @@ export class KafkaLagSource implements LagSource {
     // kafkajs's metadata refresh asks for every topic the client has targeted and fails as a whole
     // once one of them is gone, so a topic deleted mid-poll fails the read, or makes it skip
     // groups and topics that still exist. A fresh client, which targets none, reads once more.
-    let first: ClusterSnapshot;
+    let first: ClusterSnapshot | undefined;
     try {
       first = await this.readOnce(signal);
       if (first.skippedAsGone === 0) return this.toReadings(first);
+      await this.dropAdmin();
     } catch (error) {
+      // readOnce has dropped the client already.
       if (!isGone(error) || signal.aborted) throw error;
-      this.log.debug?.({ source: this.name, err: errorMessage(error) }, 'a topic was deleted mid-poll; reading again with a fresh Kafka admin client');
-      return this.toReadings(await this.readOnce(signal));
     }
-    this.log.debug?.({ source: this.name, skipped: first.skippedAsGone }, 'groups or topics vanished mid-poll; reading again with a fresh Kafka admin client');
-    await this.dropAdmin();
+    this.log.debug?.({ source: this.name }, 'a group or topic vanished mid-poll; reading again with a fresh Kafka admin client');
     try {
       return this.toReadings(await this.readOnce(signal));
     } catch (error) {
-      // The first read stands, less what it skipped, rather than no reading at all.
-      if (error instanceof PollAbortedError || signal.aborted) throw error;
+      // A first read that stood, less what it skipped, beats no reading at all.
+      if (!first || error instanceof PollAbortedError || signal.aborted) throw error;
       return this.toReadings(first);
     }
   }
